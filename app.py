@@ -1,0 +1,48 @@
+"""Application factory: assembles Flask, Dash pages, callbacks and the CLI. Nothing runs at import.
+
+- `create_dash(settings)` → the Dash app (tests use it with dash_duo);
+- `create_app(settings)` → its Flask server: `flask --app app …` and `gunicorn 'app:create_app()'`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import dash
+from flask import Flask
+
+from settings import Settings, load_settings
+
+PAGES = ("dashboard.layouts.home", "dashboard.layouts.status")
+CALLBACKS = ("dashboard.callbacks.status",)
+
+
+def create_dash(settings: Settings | None = None) -> dash.Dash:
+    from dashboard.services import EXTENSION_KEY, build_services
+    from cli import register_cli
+
+    settings = settings or load_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    server = Flask(__name__)
+    server.config["SECRET_KEY"] = settings.secret_key
+    server.extensions[EXTENSION_KEY] = build_services(settings)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title="Binjai Command Center",
+        update_title=None,
+    )
+    for module in (*PAGES, *CALLBACKS):
+        importlib.import_module(module)
+    app.layout = dash.html.Div([dash.page_container])
+    register_cli(server)
+    return app
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    return create_dash(settings).server

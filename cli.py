@@ -1,0 +1,157 @@
+"""Operators' commands: `flask --app app <command>` (listed in the README)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from dashboard.services import services
+
+
+def register_cli(app: Flask) -> None:
+    db = AppGroup("db", help="Database schema (Alembic migrations).")
+
+    @db.command("upgrade")
+    @click.argument("revision", default="head")
+    def db_upgrade(revision):
+        """Apply migrations up to REVISION (default: the latest)."""
+        from data_access.migrate import upgrade
+
+        upgrade(services().settings.database_url, revision)
+        click.echo(f"database at {revision}")
+
+    @db.command("downgrade")
+    @click.argument("revision")
+    def db_downgrade(revision):
+        """Revert migrations down to REVISION."""
+        from data_access.migrate import downgrade
+
+        downgrade(services().settings.database_url, revision)
+
+    @db.command("revision")
+    @click.option("-m", "--message", required=True)
+    def db_revision(message):
+        """Create a migration from model changes (developers)."""
+        from data_access.migrate import new_revision
+
+        new_revision(services().settings.database_url, message)
+
+    app.cli.add_command(db)
+
+    @app.cli.command("seed")
+    @click.option("--samples/--no-samples", default=False, help="Also load the sample posts and bus routes (contoh).")
+    def seed(samples):
+        """Load reference data (agencies, categories, kecamatan, kelurahan); idempotent."""
+        from data_access.reference import load_reference, load_samples
+
+        with services().Session.begin() as s:
+            counts = load_reference(s)
+            if samples:
+                counts |= load_samples(s)
+        click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+    @app.cli.command("import-posts")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_posts(path):
+        """Import responder posts from CSV (code,name,kind,agency_code,lat,lon,phone,is_sample)."""
+        from data_access.reference import ReferenceImportError, import_posts_csv
+
+        try:
+            with services().Session.begin() as s:
+                n = import_posts_csv(s, path=path)
+        except ReferenceImportError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{n} posts imported")
+
+    @app.cli.command("import-routes")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_routes(path):
+        """Import bus routes from GeoJSON (LineStrings with route_id, name, color)."""
+        from data_access.reference import ReferenceImportError, import_routes_geojson
+
+        try:
+            with services().Session.begin() as s:
+                n = import_routes_geojson(s, path=path)
+        except ReferenceImportError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{n} routes imported")
+
+    @app.cli.command("worker")
+    def worker():
+        """Run the ingest worker (several may run side by side; they share the consumer group)."""
+        from ingest.worker import run_worker
+
+        run_worker(services().settings)
+
+    @app.cli.command("simulate")
+    @click.option("--rate", default=6.0, show_default=True, help="Complaints per minute at the busiest hour (WIB).")
+    @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same traffic).")
+    @click.option("--chaos", is_flag=True, help="Also send malformed entries and late or repeated GPS fixes.")
+    @click.option("--buses-per-route", default=3, show_default=True)
+    @click.option("--duration", type=float, default=None, help="Seconds to run (default: until stopped).")
+    def simulate(rate, seed, chaos, buses_per_route, duration):
+        """Demo feed into the three live streams."""
+        import signal
+        import threading
+
+        from data_access.reference import bus_routes
+        from simulator.feed import DemoFeed
+        from simulator.runner import run_feed
+
+        svc = services()
+        with svc.Session() as s:
+            routes = bus_routes(s)
+        if not routes:
+            click.echo("no bus routes in the database: buses are not simulated (flask seed --samples loads sample routes)")
+        feed = DemoFeed(seed=seed, complaints_per_min=rate, buses_per_route=buses_per_route, chaos=chaos, routes=routes)
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        click.echo(f"demo feed: {rate}/min complaints at peak, {len(feed.buses)} buses, chaos={'on' if chaos else 'off'}")
+        counts = run_feed(svc.redis, svc.keys, feed, duration_s=duration, stop=stop)
+        click.echo(json.dumps(counts))
+
+    @app.cli.command("stream-health")
+    def stream_health():
+        """Print each stream's last entry, processed, dead-lettered, backlog and pending counts."""
+        from data_access.streams import read_stream_health
+
+        svc = services()
+        for h in read_stream_health(svc.redis, svc.keys, svc.settings.consumer_group):
+            click.echo(
+                f"{h.stream:12} length={h.length} last={h.last_entry_at} processed={h.processed} "
+                f"deadlettered={h.deadlettered} duplicates={h.duplicates} lag={h.lag} pending={h.pending}"
+            )
+
+    deadletter = AppGroup("deadletter", help="Entries that broke the stream contract.")
+
+    @deadletter.command("list")
+    @click.option("--count", default=20, show_default=True)
+    def deadletter_list(count):
+        """Show the newest dead-lettered entries with their reasons."""
+        svc = services()
+        for eid, f in svc.redis.xrevrange(svc.keys.deadletter, count=count):
+            f = {k.decode(): v.decode() for k, v in f.items()}
+            click.echo(f"{eid.decode()}  {f.get('stream')} {f.get('entry_id')}: {f.get('reason')}")
+
+    @deadletter.command("requeue")
+    @click.argument("ids", nargs=-1, required=True)
+    def deadletter_requeue(ids):
+        """Append dead-lettered entries (by dead-letter id) to their stream again, e.g. after fixing reference data."""
+        svc = services()
+        for dl_id in ids:
+            found = svc.redis.xrange(svc.keys.deadletter, min=dl_id, max=dl_id)
+            if not found:
+                raise click.ClickException(f"no dead-letter entry {dl_id}")
+            f = {k.decode(): v.decode() for k, v in found[0][1].items()}
+            fields = json.loads(f["fields"])
+            if not fields:
+                raise click.ClickException(f"{dl_id}: the original entry had no fields to requeue")
+            new_id = svc.redis.xadd(f["stream"], fields)
+            click.echo(f"{dl_id} → {f['stream']} {new_id.decode()}")
+
+    app.cli.add_command(deadletter)

@@ -1,0 +1,216 @@
+"""Tables of the system of record. docs/schema.md describes them for reporting tools."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from data_access.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    group: Mapped[str] = mapped_column("group_code", String(20))  # infrastruktur / pelayanan / lainnya
+    name_id: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    default_agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    first_response_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    resolution_working_days: Mapped[int] = mapped_column(Integer, default=5)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Kecamatan(Base):
+    __tablename__ = "kecamatan"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    area_ha: Mapped[float] = mapped_column(Float)
+
+
+class Kelurahan(Base):
+    __tablename__ = "kelurahan"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kecamatan_code: Mapped[str] = mapped_column(ForeignKey("kecamatan.code"))
+    area_ha: Mapped[float] = mapped_column(Float)
+    center_lat: Mapped[float] = mapped_column(Float)  # a point inside the polygon
+    center_lon: Mapped[float] = mapped_column(Float)
+
+
+class ResponderPost(Base):
+    """Police post, fire station, health post... maintained by admins (samples flagged)."""
+
+    __tablename__ = "responder_posts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # polisi / damkar / kesehatan / bpbd
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), nullable=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class BusRoute(Base):
+    __tablename__ = "bus_routes"
+    route_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    color: Mapped[str] = mapped_column(String(16), default="#1f77b4")
+    geometry: Mapped[dict] = mapped_column(JSON)  # GeoJSON LineString
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- live items -----------------------------------------------------------------------------
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    stream_entry_id: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(20))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    title: Mapped[str] = mapped_column(String(140))
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    location_source: Mapped[str] = mapped_column(String(12))  # gps / kelurahan
+    kelurahan_code: Mapped[str | None] = mapped_column(ForeignKey("kelurahan.code"), nullable=True, index=True)
+    kecamatan_code: Mapped[str | None] = mapped_column(ForeignKey("kecamatan.code"), nullable=True)
+    outside_city: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_nik: Mapped[str] = mapped_column(String(16))
+    reporter_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reporter_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    photo_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # optional producer fields
+    status: Mapped[str] = mapped_column(String(16), index=True, default="baru")
+    suggested_agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), nullable=True)
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), nullable=True, index=True)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    first_response_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolution_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    in_progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reject_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (Index("ix_complaints_status_due", "status", "first_response_due_at"),)
+
+
+class Emergency(Base):
+    __tablename__ = "emergencies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    stream_entry_id: Mapped[str] = mapped_column(String(40))
+    pressed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(20))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    kelurahan_code: Mapped[str | None] = mapped_column(ForeignKey("kelurahan.code"), nullable=True)
+    kecamatan_code: Mapped[str | None] = mapped_column(ForeignKey("kecamatan.code"), nullable=True)
+    outside_city: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_nik: Mapped[str] = mapped_column(String(16), index=True)
+    reporter_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    device_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="baru")
+    nearest_post_id: Mapped[int | None] = mapped_column(ForeignKey("responder_posts.id"), nullable=True)
+    nearest_post_distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    dispatched_post_id: Mapped[int | None] = mapped_column(ForeignKey("responder_posts.id"), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    on_scene_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    false_alarm_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Vehicle(Base):
+    """A Trans Binjai bus and its latest fix (never moved backwards by a late fix)."""
+
+    __tablename__ = "vehicles"
+    vehicle_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    route_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_lat: Mapped[float] = mapped_column(Float)
+    last_lon: Mapped[float] = mapped_column(Float)
+    last_speed_kmh: Mapped[float | None] = mapped_column(Float, nullable=True)
+    last_bearing_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    outside_city: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VehiclePosition(Base):
+    """Every fix, late ones included, for track history."""
+
+    __tablename__ = "vehicle_positions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(100), unique=True)
+    vehicle_id: Mapped[str] = mapped_column(String(64))
+    route_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    speed_kmh: Mapped[float | None] = mapped_column(Float, nullable=True)
+    bearing_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    outside_city: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_vehicle_positions_vehicle_time", "vehicle_id", "recorded_at"),)
+
+
+class StatusChange(Base):
+    """Every status change of every item: the audit trail and the source of response times."""
+
+    __tablename__ = "status_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_kind: Mapped[str] = mapped_column(String(12))  # complaint / emergency
+    item_id: Mapped[int] = mapped_column(Integer)
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    agency_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    escalation_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (Index("ix_status_changes_item", "item_kind", "item_id", "at"),)

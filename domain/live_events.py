@@ -1,0 +1,77 @@
+"""The compact "something changed" event sent to every open screen after a commit.
+
+Only whitelisted fields leave the system of record this way: never a reporter's NIK, name or
+phone, so a wall screen can show whatever it receives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+SOCKET_NAMESPACE = "/live"
+SOCKET_EVENT = "changes"
+
+COMPLAINT_FIELDS = (
+    "id",
+    "category_code",
+    "title",
+    "kelurahan_code",
+    "kecamatan_code",
+    "lat",
+    "lon",
+    "outside_city",
+    "status",
+    "reported_at",
+    "first_response_due_at",
+    "source",
+)
+EMERGENCY_FIELDS = (
+    "id",
+    "kind",
+    "lat",
+    "lon",
+    "kelurahan_code",
+    "kecamatan_code",
+    "outside_city",
+    "status",
+    "pressed_at",
+    "nearest_post_id",
+    "nearest_post_distance_m",
+)
+VEHICLE_FIELDS = (
+    "vehicle_id",
+    "route_id",
+    "last_lat",
+    "last_lon",
+    "last_bearing_deg",
+    "last_speed_kmh",
+    "last_recorded_at",
+    "outside_city",
+)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _pick(row: Mapping, fields: Iterable[str]) -> dict:
+    return {f: _plain(row.get(f)) for f in fields}
+
+
+def change_event(
+    *,
+    complaints: Iterable[Mapping] = (),
+    emergencies: Iterable[Mapping] = (),
+    vehicles: Iterable[Mapping] = (),
+    stream_ids: Mapping[str, str] | None = None,
+    at: datetime,
+) -> dict:
+    """Build the event; `stream_ids` (last entry id per stream) lets a client notice a gap."""
+    return {
+        "at": at.isoformat(),
+        "complaints": [_pick(c, COMPLAINT_FIELDS) for c in complaints],
+        "emergencies": [_pick(e, EMERGENCY_FIELDS) for e in emergencies],
+        "vehicles": [_pick(v, VEHICLE_FIELDS) for v in vehicles],
+        "stream_ids": dict(stream_ids or {}),
+    }

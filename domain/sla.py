@@ -1,0 +1,58 @@
+"""Deadlines counted in WIB, in working days that skip weekends and Indonesian public holidays.
+
+Holidays come from the maintained `holidays` package (national holidays of Indonesia, including
+the religious ones whose dates move each year).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+WIB = ZoneInfo("Asia/Jakarta")
+FIRST_RESPONSE_MINUTES = 10  # e-Sambat's reward line: a first response within 10 minutes
+
+
+@lru_cache(maxsize=64)
+def _indonesian_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("ID", years=year).keys())
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _indonesian_holidays(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself not counted)."""
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    d = start
+    counted = 0
+    while counted < days:
+        d += timedelta(days=1)
+        if is_working_day(d):
+            counted += 1
+    return d
+
+
+def working_days_deadline(reported_at: datetime, days: int, tz: ZoneInfo = WIB) -> datetime:
+    """End (23:59:59.999999 local) of the `days`-th working day after the day of the report.
+
+    "Within 5 working days" as SP4N-LAPOR! and local service standards use it: a report on Friday
+    with 2 working days is due at the end of Tuesday; a report on Saturday likewise.
+    """
+    if reported_at.tzinfo is None:
+        raise ValueError("reported_at must be timezone-aware")
+    local_day = reported_at.astimezone(tz).date()
+    due_day = add_working_days(local_day, days)
+    return datetime.combine(due_day, time.max, tzinfo=tz)
+
+
+def first_response_deadline(reported_at: datetime, minutes: int = FIRST_RESPONSE_MINUTES) -> datetime:
+    """A first response is owed within minutes, around the clock (the room is staffed 24/7)."""
+    if reported_at.tzinfo is None:
+        raise ValueError("reported_at must be timezone-aware")
+    return reported_at + timedelta(minutes=minutes)

@@ -1,0 +1,1 @@
+"""The ingest worker: Redis streams → validated, enriched rows in the system of record."""

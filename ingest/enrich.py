@@ -1,0 +1,170 @@
+"""Pure enrichment: validated events → database rows (area, nearest post, deadlines).
+
+No I/O: everything it needs (area index, posts, category policies) is passed in, so the worker's
+hot path is testable without Redis or a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain.contract import BusFixEvent, ComplaintEvent, EmergencyEvent
+from domain.routing import post_kinds_for
+from domain.sla import working_days_deadline
+from geo import AreaIndex, Post, nearest_post
+
+
+@dataclass(frozen=True)
+class EnrichContext:
+    areas: AreaIndex
+    posts: tuple[Post, ...]
+    policies: Mapping[str, object]  # category code -> data_access.reference.CategoryPolicy
+    kelurahan_centers: Mapping[str, tuple[float, float]]
+
+
+@dataclass
+class Rows:
+    """Rows for one batch, keyed by idempotency key; the stream entry id travels with each."""
+
+    complaints: list[dict] = field(default_factory=list)
+    emergencies: list[dict] = field(default_factory=list)
+    positions: list[dict] = field(default_factory=list)
+    vehicles: list[dict] = field(default_factory=list)  # latest fix per vehicle in this batch
+
+    def __len__(self) -> int:
+        return len(self.complaints) + len(self.emergencies) + len(self.positions)
+
+
+def complaint_row(e: ComplaintEvent, entry_id: str, ctx: EnrichContext, now: datetime) -> dict:
+    if e.lat is not None:
+        lat, lon, location_source = e.lat, e.lon, "gps"
+        loc = ctx.areas.locate(lat, lon)
+        kel, kec, outside = loc.kelurahan_code, loc.kecamatan_code, loc.outside_city
+        if outside and e.kelurahan_code:  # phone GPS wrong, the citizen named the kelurahan
+            kel = e.kelurahan_code
+            kec = kel.rsplit(".", 1)[0]
+    else:
+        kel = e.kelurahan_code
+        kec = kel.rsplit(".", 1)[0]
+        lat, lon = ctx.kelurahan_centers[kel]
+        location_source, outside = "kelurahan", False
+    policy = ctx.policies[e.category]
+    return {
+        "event_id": e.event_id,
+        "stream_entry_id": entry_id,
+        "source": e.source,
+        "reported_at": e.reported_at,
+        "received_at": now,
+        "category_code": e.category,
+        "title": e.title,
+        "description": e.description,
+        "lat": lat,
+        "lon": lon,
+        "location_source": location_source,
+        "kelurahan_code": kel,
+        "kecamatan_code": kec,
+        "outside_city": outside,
+        "reporter_nik": e.reporter_nik,
+        "reporter_name": e.reporter_name,
+        "reporter_phone": e.reporter_phone,
+        "photo_url": e.photo_url,
+        "extra": e.extra or None,
+        "status": "baru",
+        "suggested_agency_code": policy.default_agency_code,
+        "agency_code": None,
+        "escalation_level": 0,
+        "first_response_due_at": e.reported_at + timedelta(minutes=policy.first_response_minutes),
+        "resolution_due_at": working_days_deadline(e.reported_at, policy.resolution_working_days),
+        "updated_at": now,
+        "version": 1,
+    }
+
+
+def emergency_row(e: EmergencyEvent, entry_id: str, ctx: EnrichContext, now: datetime) -> dict:
+    loc = ctx.areas.locate(e.lat, e.lon)
+    near = nearest_post(ctx.posts, e.lat, e.lon, post_kinds_for(e.kind))
+    return {
+        "event_id": e.event_id,
+        "stream_entry_id": entry_id,
+        "pressed_at": e.pressed_at,
+        "received_at": now,
+        "kind": e.kind,
+        "lat": e.lat,
+        "lon": e.lon,
+        "accuracy_m": e.accuracy_m,
+        "kelurahan_code": loc.kelurahan_code,
+        "kecamatan_code": loc.kecamatan_code,
+        "outside_city": loc.outside_city,
+        "reporter_nik": e.reporter_nik,
+        "reporter_phone": e.reporter_phone,
+        "device_id": e.device_id,
+        "extra": e.extra or None,
+        "status": "baru",
+        "nearest_post_id": near.post.id if near else None,
+        "nearest_post_distance_m": round(near.distance_m, 1) if near else None,
+        "updated_at": now,
+        "version": 1,
+    }
+
+
+def bus_rows(fixes: list[BusFixEvent], ctx: EnrichContext, now: datetime) -> tuple[list[dict], list[dict]]:
+    """All fixes for history, and the newest fix per vehicle for the live position."""
+    if not fixes:
+        return [], []
+    inside = ctx.areas.in_city_many([f.lat for f in fixes], [f.lon for f in fixes])
+    positions = []
+    latest: dict[str, dict] = {}
+    for f, ok in zip(fixes, inside.tolist()):
+        positions.append(
+            {
+                "event_id": f.fix_id,
+                "vehicle_id": f.vehicle_id,
+                "route_id": f.route_id,
+                "recorded_at": f.recorded_at,
+                "received_at": now,
+                "lat": f.lat,
+                "lon": f.lon,
+                "speed_kmh": f.speed_kmh,
+                "bearing_deg": f.bearing_deg,
+                "outside_city": not ok,
+            }
+        )
+        cur = latest.get(f.vehicle_id)
+        if cur is None or f.recorded_at > cur["last_recorded_at"]:
+            latest[f.vehicle_id] = {
+                "vehicle_id": f.vehicle_id,
+                "route_id": f.route_id,
+                "last_recorded_at": f.recorded_at,
+                "last_lat": f.lat,
+                "last_lon": f.lon,
+                "last_speed_kmh": f.speed_kmh,
+                "last_bearing_deg": f.bearing_deg,
+                "outside_city": not ok,
+                "updated_at": now,
+            }
+    return positions, list(latest.values())
+
+
+def build_rows(events: Iterable[tuple[str, str, object]], ctx: EnrichContext, now: datetime) -> Rows:
+    """`events` are (stream, entry_id, validated event). Duplicates within a batch keep the first."""
+    rows = Rows()
+    seen: set[tuple[str, str]] = set()
+    fixes: list[BusFixEvent] = []
+    for stream, entry_id, event in events:
+        if isinstance(event, BusFixEvent):
+            key = (stream, event.fix_id)
+        else:
+            key = (stream, event.event_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        if isinstance(event, ComplaintEvent):
+            rows.complaints.append(complaint_row(event, entry_id, ctx, now))
+        elif isinstance(event, EmergencyEvent):
+            rows.emergencies.append(emergency_row(event, entry_id, ctx, now))
+        else:
+            fixes.append(event)
+    rows.positions, rows.vehicles = bus_rows(fixes, ctx, now)
+    return rows

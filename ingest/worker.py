@@ -1,0 +1,375 @@
+"""The ingest worker: consumer-group reads, validation, enrichment, idempotent batch writes.
+
+Guarantees (docs/ingest.md):
+- an entry is acknowledged only after its effect is committed (or it is in the dead-letter stream);
+- nothing is applied twice: every row is keyed by the producer's event_id;
+- entries left pending by a dead worker are claimed (XAUTOCLAIM) and finished by a live one;
+- while the database or Redis is down the worker waits and retries; it never skips a batch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import redis
+from sqlalchemy import exc as sa_exc
+
+from data_access.db import make_engine, make_session_factory
+from data_access.ingest_store import store_rows
+from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
+from data_access.streams import StreamKeys, entry_time
+from domain.contract import Rejection, decode_fields, validate_entry
+from domain.live_events import change_event
+from geo import AreaIndex
+from ingest.enrich import EnrichContext, build_rows
+from ingest.publish import ChangePublisher
+from settings import Settings
+
+log = logging.getLogger("bcc.ingest")
+
+CONTEXT_REFRESH_S = 60.0
+LAG_REFRESH_S = 1.0
+# Errors that mean "this data cannot be stored" rather than "the database is not there".
+_DATA_ERRORS = (sa_exc.IntegrityError, sa_exc.DataError)
+
+
+@dataclass(frozen=True)
+class Entry:
+    stream: str  # name without prefix: complaints / emergencies / bus_gps
+    entry_id: str
+    fields: dict[bytes, bytes] | None  # None: the entry was deleted before it was processed
+
+
+class Backoff:
+    """Exponential back-off with jitter, capped; `reset()` after a success."""
+
+    def __init__(self, cap_s: float, first_s: float = 0.1):
+        self.cap_s, self.first_s, self.delay = cap_s, first_s, first_s
+
+    def next(self) -> float:
+        d = min(self.delay, self.cap_s)
+        self.delay = min(self.delay * 2, self.cap_s)
+        return d * (0.8 + 0.4 * random.random())
+
+    def reset(self) -> None:
+        self.delay = self.first_s
+
+
+class IngestWorker:
+    def __init__(self, settings: Settings, *, stop: threading.Event | None = None, clock: Callable[[], datetime] | None = None):
+        self.settings = settings
+        self.keys = StreamKeys(settings.stream_prefix)
+        self.stop = stop or threading.Event()
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=max(5.0, settings.block_ms / 1000 + 5))
+        self.engine = make_engine(settings.database_url)
+        self.Session = make_session_factory(self.engine)
+        self.publisher = ChangePublisher(settings.redis_url)
+        self.areas = AreaIndex()
+        self._context_loaded_at = 0.0
+        self._last_claim = 0.0
+        self._last_lag = 0.0
+        self._read_pending = True  # first finish what this consumer already holds
+
+    # --- setup -------------------------------------------------------------------------------
+
+    def ensure_groups(self) -> None:
+        """Create the consumer group on each stream (from the start: nothing already there is skipped)."""
+        for key in self.keys.inputs.values():
+            try:
+                self.redis.xgroup_create(key, self.settings.consumer_group, id="0", mkstream=True)
+            except redis.ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    def _refresh_context(self, force: bool = False) -> None:
+        if not force and time.monotonic() - self._context_loaded_at < CONTEXT_REFRESH_S:
+            return
+        with self.Session() as s:
+            self.contract = contract_context(s)
+            self.enrich = EnrichContext(
+                areas=self.areas,
+                posts=tuple(active_posts(s)),
+                policies=category_policies(s),
+                kelurahan_centers=kelurahan_centers(s),
+            )
+        self._context_loaded_at = time.monotonic()
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    def run(self, max_idle_polls: int | None = None) -> None:
+        """Process until `stop` is set (SIGTERM/SIGINT set it when run from the CLI)."""
+        backoff = Backoff(self.settings.retry_max_s)
+        idle = 0
+        ready = False
+        while not self.stop.is_set():
+            try:
+                if not ready:
+                    self.ensure_groups()
+                    self._refresh_context(force=True)
+                    ready = True
+                    log.info("worker %s ready", self.settings.consumer_name)
+                processed = self.step()
+                backoff.reset()
+                idle = 0 if processed else idle + 1
+                if max_idle_polls is not None and idle >= max_idle_polls:
+                    return
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                ready = False
+                self._read_pending = True
+                wait = backoff.next()
+                log.warning("Redis unavailable (%s); retrying in %.1fs", exc, wait)
+                self.stop.wait(wait)
+            except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.ProgrammingError) as exc:
+                ready = False  # reference data could not be read: the database is down or not migrated
+                wait = backoff.next()
+                log.warning("database unavailable while loading reference data (%s); retrying in %.1fs", exc, wait)
+                self.stop.wait(wait)
+        log.info("worker %s stopped", self.settings.consumer_name)
+
+    def step(self) -> int:
+        """One read-and-process cycle; returns how many entries were handled."""
+        self._refresh_context()
+        now = time.monotonic()
+        handled = 0
+        if now - self._last_claim >= self.settings.claim_every_s:
+            self._last_claim = now
+            handled += self._claim_stale()
+        entries = self._read()
+        if entries:
+            self._handle(entries)
+            handled += len(entries)
+        if time.monotonic() - self._last_lag >= LAG_REFRESH_S:
+            self._last_lag = time.monotonic()
+            self._record_lag()
+        return handled
+
+    def _read(self) -> list[Entry]:
+        start = "0" if self._read_pending else ">"
+        resp = self.redis.xreadgroup(
+            self.settings.consumer_group,
+            self.settings.consumer_name,
+            {key: start for key in self.keys.inputs.values()},
+            count=self.settings.batch_size,
+            block=None if self._read_pending else self.settings.block_ms,
+        )
+        entries = [
+            Entry(self.keys.name_of(key), eid.decode(), fields)
+            for key, items in (resp or [])
+            for eid, fields in items
+        ]
+        if self._read_pending and not entries:
+            self._read_pending = False
+        return entries
+
+    def _claim_stale(self) -> int:
+        """Take over entries a dead consumer read but never acknowledged."""
+        total = 0
+        for name, key in self.keys.inputs.items():
+            cursor = "0-0"
+            while True:
+                nxt, claimed, deleted = self.redis.xautoclaim(
+                    key,
+                    self.settings.consumer_group,
+                    self.settings.consumer_name,
+                    min_idle_time=self.settings.claim_idle_ms,
+                    start_id=cursor,
+                    count=self.settings.batch_size,
+                )
+                entries = [Entry(name, eid.decode(), fields) for eid, fields in claimed]
+                entries += [Entry(name, (d.decode() if isinstance(d, bytes) else d), None) for d in deleted or []]
+                if entries:
+                    log.info("claimed %d stale entries of %s", len(entries), name)
+                    self._handle(entries)
+                    total += len(entries)
+                cursor = nxt.decode() if isinstance(nxt, bytes) else nxt
+                if cursor == "0-0" or self.stop.is_set():
+                    break
+        return total
+
+    # --- one batch ---------------------------------------------------------------------------
+
+    def _handle(self, entries: list[Entry]) -> None:
+        good: list[tuple[Entry, object]] = []
+        bad: list[tuple[Entry, str]] = []
+        for entry in entries:
+            if entry.fields is None:
+                bad.append((entry, "entry was deleted from the stream before it was processed"))
+                continue
+            fields = decode_fields(entry.fields)
+            if isinstance(fields, Rejection):
+                bad.append((entry, fields.reason))
+                continue
+            result = validate_entry(entry.stream, fields, self.contract)
+            if isinstance(result, Rejection):
+                bad.append((entry, result.reason))
+            else:
+                good.append((entry, result))
+        if bad:
+            self._dead_letter(bad)
+        if good:
+            stored, refused = self._store(good)
+            if refused:
+                self._dead_letter(refused)
+            self._acknowledge([e for e, _ in good if all(e is not r for r, _ in refused)], stored)
+
+    def _store(self, good: list[tuple[Entry, object]]):
+        """Commit the batch, retrying while the database is down. Returns (result, refused entries)."""
+        backoff = Backoff(self.settings.retry_max_s)
+        while True:
+            try:
+                return self._commit(good), []
+            except _DATA_ERRORS as exc:
+                if len(good) == 1:
+                    return None, [(good[0][0], f"database refused the entry: {_short(exc)}")]
+                log.warning("batch refused by the database (%s); isolating the bad entry", _short(exc))
+                return self._store_one_by_one(good)
+            except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DBAPIError) as exc:
+                wait = backoff.next()
+                log.warning("database unavailable (%s); nothing acknowledged; retrying in %.1fs", _short(exc), wait)
+                if self.stop.wait(wait):
+                    raise SystemExit("stopped while the database was unavailable; entries stay pending") from None
+            except Exception as exc:  # noqa: BLE001 - enrichment bug: isolate it, keep the rest
+                if len(good) == 1:
+                    return None, [(good[0][0], f"could not be processed: {type(exc).__name__}: {exc}")]
+                log.exception("batch failed; isolating the entry that breaks it")
+                return self._store_one_by_one(good)
+
+    def _store_one_by_one(self, good):
+        merged, refused = None, []
+        for item in good:
+            result, bad = self._store([item])
+            refused += bad
+            if result is not None:
+                merged = _merge(merged, result)
+        return merged, refused
+
+    def _commit(self, good: list[tuple[Entry, object]]):
+        now = self.clock()
+        rows = build_rows(((e.stream, e.entry_id, ev) for e, ev in good), self.enrich, now)
+        with self.Session() as session, session.begin():
+            return store_rows(session, rows=rows)
+
+    # --- Redis side effects ------------------------------------------------------------------
+
+    def _redis_retry(self, what: str, fn) -> None:
+        """Redis writes that must happen (acks, dead letters): retry until Redis is back."""
+        backoff = Backoff(self.settings.retry_max_s)
+        while True:
+            try:
+                fn()
+                return
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                wait = backoff.next()
+                log.warning("Redis unavailable during %s (%s); retrying in %.1fs", what, exc, wait)
+                if self.stop.wait(wait):
+                    raise SystemExit(f"stopped during {what}; entries stay pending") from None
+
+    def _dead_letter(self, bad: list[tuple[Entry, str]]) -> None:
+        at = self.clock().isoformat()
+
+        def write():
+            pipe = self.redis.pipeline(transaction=True)  # dead-letter and ack together, or neither
+            for entry, reason in bad:
+                fields = (
+                    {k.decode("utf-8", "backslashreplace"): v.decode("utf-8", "backslashreplace") for k, v in entry.fields.items()}
+                    if entry.fields is not None
+                    else None
+                )
+                pipe.xadd(
+                    self.keys.deadletter,
+                    {
+                        "stream": self.keys.stream(entry.stream),
+                        "entry_id": entry.entry_id,
+                        "fields": json.dumps(fields, ensure_ascii=False),
+                        "reason": reason,
+                        "at": at,
+                        "consumer": self.settings.consumer_name,
+                    },
+                )
+                pipe.xack(self.keys.stream(entry.stream), self.settings.consumer_group, entry.entry_id)
+                pipe.hincrby(self.keys.stats, f"{entry.stream}:deadlettered", 1)
+            pipe.execute()
+
+        self._redis_retry("dead-lettering", write)
+        for entry, reason in bad:
+            log.info("dead-lettered %s %s: %s", entry.stream, entry.entry_id, reason)
+
+    def _acknowledge(self, entries: list[Entry], result) -> None:
+        if not entries:
+            return
+        by_stream: dict[str, list[str]] = {}
+        for e in entries:
+            by_stream.setdefault(e.stream, []).append(e.entry_id)
+
+        def ack():
+            pipe = self.redis.pipeline(transaction=False)
+            for stream, ids in by_stream.items():
+                pipe.xack(self.keys.stream(stream), self.settings.consumer_group, *ids)
+                pipe.hincrby(self.keys.stats, f"{stream}:processed", len(ids))
+                last = max(ids, key=_id_key)
+                pipe.hset(self.keys.stats, mapping={f"{stream}:last_entry_id": last, f"{stream}:last_entry_at": entry_time(last).isoformat()})
+            if result is not None:
+                for stream, n in result.duplicates.items():
+                    if n:
+                        pipe.hincrby(self.keys.stats, f"{stream}:duplicates", n)
+            pipe.execute()
+
+        self._redis_retry("acknowledging", ack)
+        if result is not None and (result.new_complaints or result.new_emergencies or result.vehicles):
+            self.publisher.publish(
+                change_event(
+                    complaints=result.new_complaints,
+                    emergencies=result.new_emergencies,
+                    vehicles=result.vehicles,
+                    stream_ids={s: max(ids, key=_id_key) for s, ids in by_stream.items()},
+                    at=self.clock(),
+                )
+            )
+
+    def _record_lag(self) -> None:
+        mapping = {}
+        for name, key in self.keys.inputs.items():
+            for g in self.redis.xinfo_groups(key):
+                if g["name"].decode() == self.settings.consumer_group:
+                    mapping[f"{name}:lag"] = -1 if g.get("lag") is None else g["lag"]
+        if mapping:
+            self.redis.hset(self.keys.stats, mapping=mapping)
+
+
+def _id_key(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0][:300]
+
+
+def _merge(a, b):
+    if a is None:
+        return b
+    a.new_complaints += b.new_complaints
+    a.new_emergencies += b.new_emergencies
+    a.new_positions += b.new_positions
+    a.vehicles += b.vehicles
+    for k, v in b.duplicates.items():
+        a.duplicates[k] = a.duplicates.get(k, 0) + v
+    return a
+
+
+def run_worker(settings: Settings) -> None:
+    """Entry point for `flask worker`: stop cleanly on SIGTERM/SIGINT (finishes the current batch)."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    IngestWorker(settings, stop=stop).run()

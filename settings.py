@@ -1,0 +1,87 @@
+"""One settings object for the web app, the worker and the CLI.
+
+Read from environment variables (and a `.env` file when present) only when `load_settings()` is
+called, never at import, so tests and tools can build their own `Settings` directly.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent
+DEFAULT_SQLITE_PATH = PROJECT_DIR / "var" / "bcc.sqlite3"
+
+
+def _default_consumer_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob the command center has; see `.env.example` for what each one means."""
+
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    stream_prefix: str = "bcc:"
+    secret_key: str = "dev-only-not-secret"
+    timezone: str = "Asia/Jakarta"
+    production: bool = False
+    # ingest worker
+    consumer_group: str = "bcc-ingest"
+    consumer_name: str = field(default_factory=_default_consumer_name)
+    batch_size: int = 500
+    block_ms: int = 1000
+    claim_idle_ms: int = 30_000
+    claim_every_s: float = 10.0
+    retry_max_s: float = 10.0
+    # map
+    tile_url: str = ""
+
+    def with_overrides(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def stream_key(self, name: str) -> str:
+        """Full Redis key for a stream or helper key, e.g. `complaints` -> `bcc:complaints`."""
+        return f"{self.stream_prefix}{name}"
+
+
+_ENV_MAP = {
+    "REDIS_URL": ("redis_url", str),
+    "DATABASE_URL": ("database_url", str),
+    "STREAM_PREFIX": ("stream_prefix", str),
+    "SECRET_KEY": ("secret_key", str),
+    "BCC_TIMEZONE": ("timezone", str),
+    "BCC_PRODUCTION": ("production", lambda v: v.strip().lower() in {"1", "true", "yes"}),
+    "INGEST_GROUP": ("consumer_group", str),
+    "INGEST_CONSUMER": ("consumer_name", str),
+    "INGEST_BATCH_SIZE": ("batch_size", int),
+    "INGEST_BLOCK_MS": ("block_ms", int),
+    "INGEST_CLAIM_IDLE_MS": ("claim_idle_ms", int),
+    "INGEST_CLAIM_EVERY_S": ("claim_every_s", float),
+    "INGEST_RETRY_MAX_S": ("retry_max_s", float),
+    "MAP_TILE_URL": ("tile_url", str),
+}
+
+
+def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = None) -> Settings:
+    """Build settings from `env` (default: `.env` file, then the process environment on top)."""
+    if env is None:
+        from dotenv import dotenv_values
+
+        path = dotenv_path or PROJECT_DIR / ".env"
+        env = {**{k: v for k, v in dotenv_values(path).items() if v is not None}, **os.environ}
+    values = {}
+    for var, (attr, convert) in _ENV_MAP.items():
+        raw = env.get(var)
+        if raw not in (None, ""):
+            try:
+                values[attr] = convert(raw)
+            except ValueError as exc:
+                raise ValueError(f"{var}={raw!r} is not valid: {exc}") from exc
+    settings = Settings(**values)
+    if settings.production and settings.secret_key == Settings.secret_key:
+        raise RuntimeError("BCC_PRODUCTION is set but SECRET_KEY is not: refusing to start")
+    return settings
