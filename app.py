@@ -19,8 +19,8 @@ CALLBACKS = ("dashboard.callbacks.status",)
 
 
 def create_dash(settings: Settings | None = None) -> dash.Dash:
-    from dashboard.services import EXTENSION_KEY, build_services
     from cli import register_cli
+    from dashboard.services import EXTENSION_KEY, build_services
 
     settings = settings or load_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -40,7 +40,7 @@ class Settings:
     # map
     tile_url: str = ""
 
-    def with_overrides(self, **changes) -> "Settings":
+    def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
 
     def stream_key(self, name: str) -> str:

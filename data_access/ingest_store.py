@@ -106,9 +106,7 @@ def store_rows(session: Session, *, rows) -> StoreResult:
     new_e = _insert_new(session, Emergency, rows.emergencies)
     if new_e:
         fresh = [r for r in rows.emergencies if r["event_id"] in new_e]
-        session.connection().execute(
-            StatusChange.__table__.insert(), _first_status_rows("emergency", fresh, new_e, "pressed_at")
-        )
+        session.connection().execute(StatusChange.__table__.insert(), _first_status_rows("emergency", fresh, new_e, "pressed_at"))
         result.new_emergencies = [{**r, "id": new_e[r["event_id"]]} for r in fresh]
 
     if rows.positions:

@@ -44,9 +44,7 @@ def _upsert(session: Session, model, key: str, rows: list[dict]) -> int:
 
 def load_reference(session: Session, *, data_dir: Path = REFERENCE_DIR) -> dict[str, int]:
     """Agencies, categories with their service targets, kecamatan and kelurahan."""
-    agencies = [
-        {"code": r["code"], "name": r["name"], "kind": r["kind"]} for r in _read_csv(data_dir / "agencies.csv")
-    ]
+    agencies = [{"code": r["code"], "name": r["name"], "kind": r["kind"]} for r in _read_csv(data_dir / "agencies.csv")]
     policy = {r["code"]: r for r in _read_csv(data_dir / "category_policy.csv")}
     categories = []
     for r in _read_csv(data_dir / "categories.csv"):
@@ -165,9 +163,7 @@ class CategoryPolicy:
 def category_policies(session: Session) -> dict[str, CategoryPolicy]:
     rows = session.scalars(select(Category).where(Category.active.is_(True))).all()
     return {
-        c.code: CategoryPolicy(
-            c.code, c.group, c.default_agency_code, c.first_response_minutes, c.resolution_working_days
-        )
+        c.code: CategoryPolicy(c.code, c.group, c.default_agency_code, c.first_response_minutes, c.resolution_working_days)
         for c in rows
     }
 
@@ -191,6 +187,5 @@ def active_posts(session: Session) -> list[Post]:
 def bus_routes(session: Session) -> list[dict]:
     rows = session.scalars(select(BusRoute).where(BusRoute.active.is_(True)).order_by(BusRoute.route_id)).all()
     return [
-        {"route_id": r.route_id, "name": r.name, "color": r.color, "geometry": r.geometry, "is_sample": r.is_sample}
-        for r in rows
+        {"route_id": r.route_id, "name": r.name, "color": r.color, "geometry": r.geometry, "is_sample": r.is_sample} for r in rows
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import redis
 
@@ -43,7 +43,7 @@ def entry_time(entry_id: str | bytes) -> datetime:
     """The time Redis added an entry (the millisecond part of its id)."""
     if isinstance(entry_id, bytes):
         entry_id = entry_id.decode()
-    return datetime.fromtimestamp(int(entry_id.split("-", 1)[0]) / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(int(entry_id.split("-", 1)[0]) / 1000, tz=UTC)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -26,7 +26,7 @@ class LiveCounts:
 def start_of_local_day(now: datetime, tz: ZoneInfo) -> datetime:
     """Midnight of `now`'s calendar day in `tz` (WIB), as an aware UTC datetime."""
     local = now.astimezone(tz)
-    return datetime.combine(local.date(), time.min, tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(local.date(), time.min, tzinfo=tz).astimezone(UTC)
 
 
 def live_counts(session: Session, *, now: datetime, tz: ZoneInfo) -> LiveCounts:
@@ -40,9 +40,7 @@ def live_counts(session: Session, *, now: datetime, tz: ZoneInfo) -> LiveCounts:
         or 0,
         complaints_today=session.scalar(select(func.count()).select_from(c).where(c.reported_at >= day_start)) or 0,
         emergencies_active=session.scalar(
-            select(func.count())
-            .select_from(Emergency)
-            .where(Emergency.status.in_([s.value for s in ACTIVE_EMERGENCY_STATUSES]))
+            select(func.count()).select_from(Emergency).where(Emergency.status.in_([s.value for s in ACTIVE_EMERGENCY_STATUSES]))
         )
         or 0,
         vehicles=session.scalar(select(func.count()).select_from(Vehicle)) or 0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -29,9 +29,7 @@ EMERGENCY_KINDS = ("kejahatan", "kebakaran", "medis", "kecelakaan", "bencana", "
 
 _ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _NIK_RE = re.compile(r"^[0-9]{16}$")
-_ISO_RE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})$"
-)
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})$")
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 BINJAI_NIK_PREFIX = "1275"
 
@@ -41,7 +39,7 @@ def _parse_time(value: object) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("time has no UTC offset")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     if not isinstance(value, str) or not _ISO_RE.match(value.strip()):
         raise ValueError("must be ISO 8601 with an offset, e.g. 2026-11-22T14:05:09+07:00")
     text = value.strip()
@@ -51,7 +49,7 @@ def _parse_time(value: object) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"not a real date/time ({exc})") from None
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def _event_id(value: object) -> str:
@@ -120,7 +118,7 @@ class ComplaintEvent(_Event):
         return v
 
     @model_validator(mode="after")
-    def _has_location(self) -> "ComplaintEvent":
+    def _has_location(self) -> ComplaintEvent:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat and lon must be given together")
         if self.lat is None and self.kelurahan_code is None:
@@ -133,9 +131,7 @@ class EmergencyEvent(_Event):
     pressed_at: Time
     lat: Lat
     lon: Lon
-    accuracy_m: Annotated[float | None, BeforeValidator(_empty_to_none)] = Field(
-        default=None, ge=0, allow_inf_nan=False
-    )
+    accuracy_m: Annotated[float | None, BeforeValidator(_empty_to_none)] = Field(default=None, ge=0, allow_inf_nan=False)
     kind: Annotated[Literal[EMERGENCY_KINDS], BeforeValidator(lambda v: v or "tidak-diketahui")] = (  # type: ignore[valid-type]
         "tidak-diketahui"
     )
@@ -157,12 +153,8 @@ class BusFixEvent(_Event):
     lat: Lat
     lon: Lon
     route_id: Annotated[EventId | None, BeforeValidator(_empty_to_none)] = None
-    speed_kmh: Annotated[float | None, BeforeValidator(_empty_to_none)] = Field(
-        default=None, ge=0, le=300, allow_inf_nan=False
-    )
-    bearing_deg: Annotated[float | None, BeforeValidator(_empty_to_none)] = Field(
-        default=None, ge=0, le=360, allow_inf_nan=False
-    )
+    speed_kmh: Annotated[float | None, BeforeValidator(_empty_to_none)] = Field(default=None, ge=0, le=300, allow_inf_nan=False)
+    bearing_deg: Annotated[float | None, BeforeValidator(_empty_to_none)] = Field(default=None, ge=0, le=360, allow_inf_nan=False)
     event_id: Annotated[EventId | None, BeforeValidator(_empty_to_none)] = None
 
     @property

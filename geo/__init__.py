@@ -5,7 +5,7 @@ Nothing here talks to Redis or the database; data files are read once from `geo/
 
 from geo.boundaries import Area, CityAreas, load_city_areas
 from geo.lookup import AreaIndex, Location
-from geo.nearest import Post, NearestPost, haversine_m, nearest_post
+from geo.nearest import NearestPost, Post, haversine_m, nearest_post
 
 __all__ = [
     "Area",

@@ -55,7 +55,7 @@ class AreaIndex:
         points = shapely.points(lons, lats)
         inputs, trees = self._tree.query(points, predicate="intersects")
         best: dict[int, int] = {}
-        for i, t in zip(inputs.tolist(), trees.tolist()):
+        for i, t in zip(inputs.tolist(), trees.tolist(), strict=True):
             if i not in best or t < best[i]:
                 best[i] = t
         for i, t in best.items():

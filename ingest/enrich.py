@@ -116,7 +116,7 @@ def bus_rows(fixes: list[BusFixEvent], ctx: EnrichContext, now: datetime) -> tup
     inside = ctx.areas.in_city_many([f.lat for f in fixes], [f.lon for f in fixes])
     positions = []
     latest: dict[str, dict] = {}
-    for f, ok in zip(fixes, inside.tolist()):
+    for f, ok in zip(fixes, inside.tolist(), strict=True):
         positions.append(
             {
                 "event_id": f.fix_id,

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import redis
 from sqlalchemy import exc as sa_exc
@@ -68,7 +68,7 @@ class IngestWorker:
         self.settings = settings
         self.keys = StreamKeys(settings.stream_prefix)
         self.stop = stop or threading.Event()
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=max(5.0, settings.block_ms / 1000 + 5))
         self.engine = make_engine(settings.database_url)
         self.Session = make_session_factory(self.engine)
@@ -161,11 +161,7 @@ class IngestWorker:
             count=self.settings.batch_size,
             block=None if self._read_pending else self.settings.block_ms,
         )
-        entries = [
-            Entry(self.keys.name_of(key), eid.decode(), fields)
-            for key, items in (resp or [])
-            for eid, fields in items
-        ]
+        entries = [Entry(self.keys.name_of(key), eid.decode(), fields) for key, items in (resp or []) for eid, fields in items]
         if self._read_pending and not entries:
             self._read_pending = False
         return entries
@@ -280,7 +276,10 @@ class IngestWorker:
             pipe = self.redis.pipeline(transaction=True)  # dead-letter and ack together, or neither
             for entry, reason in bad:
                 fields = (
-                    {k.decode("utf-8", "backslashreplace"): v.decode("utf-8", "backslashreplace") for k, v in entry.fields.items()}
+                    {
+                        k.decode("utf-8", "backslashreplace"): v.decode("utf-8", "backslashreplace")
+                        for k, v in entry.fields.items()
+                    }
                     if entry.fields is not None
                     else None
                 )
@@ -316,7 +315,10 @@ class IngestWorker:
                 pipe.xack(self.keys.stream(stream), self.settings.consumer_group, *ids)
                 pipe.hincrby(self.keys.stats, f"{stream}:processed", len(ids))
                 last = max(ids, key=_id_key)
-                pipe.hset(self.keys.stats, mapping={f"{stream}:last_entry_id": last, f"{stream}:last_entry_at": entry_time(last).isoformat()})
+                pipe.hset(
+                    self.keys.stats,
+                    mapping={f"{stream}:last_entry_id": last, f"{stream}:last_entry_at": entry_time(last).isoformat()},
+                )
             if result is not None:
                 for stream, n in result.duplicates.items():
                     if n:

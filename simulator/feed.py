@@ -24,7 +24,32 @@ GROUP_MIX = {"infrastruktur": 0.6, "pelayanan": 0.3, "lainnya": 0.1}
 SOURCE_MIX = {"e-masyarakat": 0.45, "e-sambat": 0.25, "lapor": 0.1, "call-center": 0.12, "walk-in": 0.05, "other": 0.03}
 EMERGENCY_MIX = {"kejahatan": 0.35, "medis": 0.25, "kecelakaan": 0.15, "kebakaran": 0.1, "bencana": 0.05, "tidak-diketahui": 0.1}
 # Relative activity by WIB hour: quiet at night, peaks in the morning and late afternoon.
-HOURLY = [0.15, 0.1, 0.08, 0.08, 0.12, 0.3, 0.55, 0.8, 1.0, 1.0, 0.95, 0.9, 0.8, 0.85, 0.9, 0.95, 0.9, 0.75, 0.6, 0.5, 0.45, 0.35, 0.25, 0.2]
+HOURLY = [
+    0.15,
+    0.1,
+    0.08,
+    0.08,
+    0.12,
+    0.3,
+    0.55,
+    0.8,
+    1.0,
+    1.0,
+    0.95,
+    0.9,
+    0.8,
+    0.85,
+    0.9,
+    0.95,
+    0.9,
+    0.75,
+    0.6,
+    0.5,
+    0.45,
+    0.35,
+    0.25,
+    0.2,
+]
 BUS_FIX_EVERY_S = 5.0
 
 TITLES = {
@@ -44,8 +69,36 @@ TITLES = {
     "bencana": ["Pohon tumbang menutup jalan", "Tanah longsor di tepi sungai"],
     "lainnya": ["Pertanyaan layanan kota", "Saran untuk pemerintah kota"],
 }
-FIRST_NAMES = ["Budi", "Siti", "Rahmat", "Dewi", "Andi", "Nur", "Hendra", "Rina", "Fajar", "Lestari", "Agus", "Maya", "Joko", "Yusuf", "Ratna"]
-LAST_NAMES = ["Siregar", "Nasution", "Lubis", "Harahap", "Sembiring", "Ginting", "Tarigan", "Simanjuntak", "Pohan", "Daulay", "Saragih"]
+FIRST_NAMES = [
+    "Budi",
+    "Siti",
+    "Rahmat",
+    "Dewi",
+    "Andi",
+    "Nur",
+    "Hendra",
+    "Rina",
+    "Fajar",
+    "Lestari",
+    "Agus",
+    "Maya",
+    "Joko",
+    "Yusuf",
+    "Ratna",
+]
+LAST_NAMES = [
+    "Siregar",
+    "Nasution",
+    "Lubis",
+    "Harahap",
+    "Sembiring",
+    "Ginting",
+    "Tarigan",
+    "Simanjuntak",
+    "Pohan",
+    "Daulay",
+    "Saragih",
+]
 
 
 def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
@@ -76,7 +129,7 @@ class Bus:
 
     def position(self) -> tuple[float, float, float]:
         """(lat, lon, bearing) at `distance_m` along the route, driven out and back."""
-        legs = list(zip(self.path, self.path[1:]))
+        legs = list(zip(self.path, self.path[1:], strict=False))
         lengths = [haversine_m(a[0], a[1], b[0], b[1]) for a, b in legs]
         total = sum(lengths)
         d = self.distance_m % (2 * total)
@@ -84,7 +137,7 @@ class Bus:
             legs = [(b, a) for a, b in reversed(legs)]
             lengths = list(reversed(lengths))
             d -= total
-        for (a, b), length in zip(legs, lengths):
+        for (a, b), length in zip(legs, lengths, strict=True):
             if d <= length or length == 0:
                 f = 0 if length == 0 else d / length
                 lat = a[0] + (b[0] - a[0]) * f

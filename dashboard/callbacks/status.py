@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import redis
@@ -19,7 +19,9 @@ SILENT_AFTER_S = 120
 
 
 def _tile(label: str, value, alert: bool = False):
-    return html.Div(className="tile alert" if alert else "tile", children=[html.Div(str(value), className="num"), html.Div(label)])
+    return html.Div(
+        className="tile alert" if alert else "tile", children=[html.Div(str(value), className="num"), html.Div(label)]
+    )
 
 
 @callback(
@@ -31,7 +33,7 @@ def _tile(label: str, value, alert: bool = False):
 )
 def refresh_status(_n, lang):
     svc = services()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         with svc.Session() as s:
             c = live_counts(s, now=now, tz=ZoneInfo(svc.settings.timezone))
