@@ -7,8 +7,6 @@ from dash import dcc, html
 
 from dashboard.i18n import t
 
-dash.register_page(__name__, path="/", name="Beranda", title="Binjai Command Center")
-
 
 def layout(lang: str = "id", **_query):
     return html.Main(
@@ -20,3 +18,6 @@ def layout(lang: str = "id", **_query):
             html.P([dcc.Link("Bahasa Indonesia", href="/?lang=id"), " · ", dcc.Link("English", href="/?lang=en")]),
         ],
     )
+
+
+dash.register_page(__name__, path="/", name="Beranda", title="Binjai Command Center", layout=layout)

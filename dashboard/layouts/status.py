@@ -8,8 +8,6 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.i18n import t
 
-dash.register_page(__name__, path="/status", name="Status", title="Status — Binjai Command Center")
-
 
 def layout(lang: str = "id", **_query):
     return html.Main(
@@ -23,3 +21,6 @@ def layout(lang: str = "id", **_query):
             html.P(id=ids.STATUS_UPDATED, className="muted"),
         ],
     )
+
+
+dash.register_page(__name__, path="/status", name="Status", title="Status — Binjai Command Center", layout=layout)

@@ -1,0 +1,153 @@
+"""Small helpers for the integration tests: entries that follow the contract, and counts."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import redis
+from sqlalchemy import func, select
+
+from data_access.db import make_engine, make_session_factory
+from data_access.models import Complaint, Emergency, StatusChange, Vehicle, VehiclePosition
+from settings import Settings
+
+T0 = datetime(2026, 11, 22, 9, 0, tzinfo=timezone(timedelta(hours=7)))
+
+
+def complaint(i: int, **over) -> dict:
+    f = {
+        "event_id": f"c-{i}",
+        "source": "e-sambat",
+        "reported_at": (T0 + timedelta(seconds=i)).isoformat(),
+        "category": "jalan-rusak",
+        "title": f"Jalan berlubang {i}",
+        "lat": "3.606743",
+        "lon": "98.486022",
+        "reporter_nik": "1275010101900001",
+        "reporter_name": "Budi Siregar",
+        "reporter_phone": "081234567890",
+    }
+    f.update(over)
+    return {k: v for k, v in f.items() if v is not None}
+
+
+def emergency(i: int, **over) -> dict:
+    f = {
+        "event_id": f"e-{i}",
+        "pressed_at": (T0 + timedelta(seconds=i)).isoformat(),
+        "lat": "3.620284",
+        "lon": "98.495825",
+        "kind": "kejahatan",
+        "reporter_nik": "3275010101900001",
+        "reporter_phone": "081200000000",
+    }
+    f.update(over)
+    return {k: v for k, v in f.items() if v is not None}
+
+
+def bus_fix(i: int, vehicle: str = "TB-01", **over) -> dict:
+    f = {
+        "vehicle_id": vehicle,
+        "recorded_at": (T0 + timedelta(seconds=5 * i)).isoformat(),
+        "lat": f"{3.60 + i * 1e-5:.6f}",
+        "lon": "98.49",
+        "route_id": "TB-K1",
+        "speed_kmh": "25",
+        "bearing_deg": "90",
+    }
+    f.update(over)
+    return {k: v for k, v in f.items() if v is not None}
+
+
+def xadd_all(client: redis.Redis, prefix: str, entries: list[tuple[str, dict]]) -> None:
+    pipe = client.pipeline(transaction=False)
+    for stream, fields in entries:
+        pipe.xadd(f"{prefix}{stream}", fields)
+    pipe.execute()
+
+
+def counts(database_url: str) -> dict[str, int]:
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as s:
+            return {
+                name: s.scalar(select(func.count()).select_from(model))
+                for name, model in (
+                    ("complaints", Complaint),
+                    ("emergencies", Emergency),
+                    ("positions", VehiclePosition),
+                    ("vehicles", Vehicle),
+                    ("status_changes", StatusChange),
+                )
+            }
+    finally:
+        engine.dispose()
+
+
+def worker_settings(redis_url: str, database_url: str, prefix: str, **over) -> Settings:
+    base = dict(
+        redis_url=redis_url,
+        database_url=database_url,
+        stream_prefix=prefix,
+        consumer_name="w1",
+        block_ms=100,
+        batch_size=200,
+        claim_idle_ms=500,
+        claim_every_s=0.3,
+        retry_max_s=0.5,
+    )
+    base.update(over)
+    return Settings(**base)
+
+
+def run_until_idle(settings: Settings, idle_polls: int = 5) -> None:
+    from ingest.worker import IngestWorker
+
+    IngestWorker(settings).run(max_idle_polls=idle_polls)
+
+
+class BackgroundWorker:
+    """An in-process worker on a thread, stopped by `stop()`."""
+
+    def __init__(self, settings: Settings):
+        from ingest.worker import IngestWorker
+
+        self.stop_event = threading.Event()
+        self.worker = IngestWorker(settings, stop=self.stop_event)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.error: BaseException | None = None
+
+    def _run(self):
+        try:
+            self.worker.run()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            self.error = exc
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        self.thread.join(30)
+        assert not self.thread.is_alive(), "worker did not stop"
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last value: {last!r})")
+
+
+def pending(client: redis.Redis, key: str, group: str = "bcc-ingest") -> int:
+    try:
+        return client.xpending(key, group)["pending"]
+    except redis.ResponseError:
+        return 0
