@@ -7,13 +7,39 @@ touches a Redis or a database it did not create.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
 from devtools.servers import DEFAULT_PG_URL, RedisServer, postgres_available, temporary_postgres_database
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", DEFAULT_PG_URL)
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Debian's chromium for dash[testing]; chromedriver is found on PATH.
+os.environ.setdefault("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+
+
+def pytest_setup_options():
+    """Chromium flags for a headless machine with no network but the registries (see env docs)."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in (
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1920,1080",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='bcc-chromium-')}",
+    ):
+        options.add_argument(flag)
+    return options
 
 
 @pytest.fixture(scope="session")
