@@ -27,10 +27,11 @@ STREAMS = ("complaints", "emergencies", "bus_gps")
 COMPLAINT_SOURCES = ("e-masyarakat", "e-sambat", "lapor", "call-center", "walk-in", "other")
 EMERGENCY_KINDS = ("kejahatan", "kebakaran", "medis", "kecelakaan", "bencana", "tidak-diketahui")
 
-_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-_NIK_RE = re.compile(r"^[0-9]{16}$")
-_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})$")
-_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# \Z, not $: "$" also matches before a trailing newline.
+_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}\Z")
+_NIK_RE = re.compile(r"^[0-9]{16}\Z")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)\Z")
+_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)
 BINJAI_NIK_PREFIX = "1275"
 
 
@@ -46,10 +47,11 @@ def _parse_time(value: object) -> datetime:
     if text[-1] in "Zz":
         text = text[:-1] + "+00:00"
     try:
-        parsed = datetime.fromisoformat(text)
+        return datetime.fromisoformat(text).astimezone(UTC)
     except ValueError as exc:
         raise ValueError(f"not a real date/time ({exc})") from None
-    return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date is out of range") from None
 
 
 def _event_id(value: object) -> str:

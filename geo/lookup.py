@@ -33,7 +33,7 @@ class AreaIndex:
     def __init__(self, areas: CityAreas | None = None):
         self.areas = areas or load_city_areas()
         # Sorted by code, so the smallest matching tree index is the lowest code.
-        self._kel = self.areas.kelurahan
+        self._kel = tuple(sorted(self.areas.kelurahan, key=lambda a: a.code))
         self._tree = STRtree([a.geometry for a in self._kel])
         self._city = shapely.union_all([a.geometry for a in self._kel])
         shapely.prepare(self._city)

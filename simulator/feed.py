@@ -259,24 +259,30 @@ class DemoFeed:
         }
 
     def corrupt(self, stream: str, fields: dict) -> dict:
-        """Break the contract in one of the ways real producers do."""
+        """Break the contract in one of the ways real producers do (always a real breach)."""
         r = self.rng
         fields = dict(fields)
         time_field = {"complaints": "reported_at", "emergencies": "pressed_at"}.get(stream, "recorded_at")
-        damage = r.choice(["missing", "no_offset", "bad_nik", "bad_number", "unknown_category", "long_title"])
-        if damage == "missing":
-            fields.pop(r.choice([k for k in ("event_id", time_field, "reporter_nik") if k in fields]), None)
+        damages = ["drop_time", "drop_nik", "no_offset", "bad_nik", "bad_number", "bad_id"]
+        if stream == "complaints":
+            damages += ["unknown_category", "long_title"]
+        damage = r.choice(damages)
+        if damage == "drop_time":
+            fields.pop(time_field, None)
+        elif damage == "drop_nik":
+            fields.pop("reporter_nik", None)
         elif damage == "no_offset":
-            fields[time_field] = fields.get(time_field, "2026-01-01T00:00:00+07:00")[:19]
-        elif damage == "bad_nik" and "reporter_nik" in fields:
+            fields[time_field] = fields[time_field][:19]
+        elif damage == "bad_nik":
             fields["reporter_nik"] = "12345"
         elif damage == "bad_number":
             fields["lat"] = "tiga koma enam"
-        elif damage == "unknown_category" and stream == "complaints":
+        elif damage == "bad_id":
+            fields["event_id"] = fields["event_id"] + " rusak!"
+        elif damage == "unknown_category":
             fields["category"] = "tidak-ada"
         else:
             fields["title"] = "x" * 200
-        fields["event_id"] = fields.get("event_id", "") + "-rusak"
         return fields
 
     # --- time -----------------------------------------------------------------------------------

@@ -203,6 +203,7 @@ def test_fire_goes_to_the_nearest_damkar(ctx):
     ("kind", "lat", "lon", "post_id"),
     [
         ("kebakaran", 3.600, 98.483, 3),  # the southern fire station
+        ("kebakaran", 3.6067, 98.4860, 3),  # next to a police post: still the fire station
         ("kejahatan", 3.600, 98.483, 1),  # nearest police, though the damkar is closer
         ("tidak-diketahui", 3.637, 98.493, 2),  # unknown kind: police call back
         ("medis", 3.615, 98.525, 6),

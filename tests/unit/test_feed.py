@@ -203,12 +203,6 @@ def test_chaos_is_off_by_default(sample_routes):
     assert DemoFeed().chaos is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: corrupt() sometimes yields a valid entry: a dropped event_id is re-added as '-rusak' "
-    "(simulator/feed.py:279), and for emergencies 'unknown_category'/'long_title' (and 'bad_nik' fall-through) "
-    "only add a harmless extra `title` field (simulator/feed.py:277-278)",
-)
 @pytest.mark.parametrize("stream", ["complaints", "emergencies"])
 def test_corrupt_always_breaks_the_contract(stream, contract_ctx):
     feed = DemoFeed(seed=1, now=START)

@@ -204,11 +204,6 @@ def test_shared_edge_midpoint_is_deterministic(area_index):
     assert checked > 20
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: AreaIndex relies on the caller passing kelurahan sorted by code; a hand-made CityAreas in another "
-    "order breaks the 'lower code wins' rule (geo/lookup.py:36,46)",
-)
 def test_lower_code_rule_does_not_depend_on_input_order():
     reversed_areas = CityAreas(kecamatan=KECAMATAN, kelurahan=tuple(reversed(KELURAHAN)))
     index = AreaIndex(reversed_areas)
