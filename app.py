@@ -14,12 +14,14 @@ from flask import Flask
 
 from settings import Settings, load_settings
 
-PAGES = ("dashboard.layouts.home", "dashboard.layouts.status")
-CALLBACKS = ("dashboard.callbacks.status",)
+PAGES = ("dashboard.layouts.home", "dashboard.layouts.status", "dashboard.layouts.wall")
+CALLBACKS = ("dashboard.callbacks.status", "dashboard.callbacks.wall")
 
 
 def create_dash(settings: Settings | None = None) -> dash.Dash:
     from cli import register_cli
+    from dashboard.access import remember_wall_token
+    from dashboard.realtime import init_socketio
     from dashboard.services import EXTENSION_KEY, build_services
 
     settings = settings or load_settings()
@@ -37,9 +39,13 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
         title="Binjai Command Center",
         update_title=None,
     )
-    for module in (*PAGES, *CALLBACKS):
+    for module in PAGES:
         importlib.import_module(module)
+    for module in CALLBACKS:
+        importlib.import_module(module).callbacks.register(app)
     app.layout = dash.html.Div([dash.page_container])
+    init_socketio(server, settings)
+    server.after_request(remember_wall_token)
     register_cli(server)
     return app
 

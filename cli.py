@@ -87,6 +87,13 @@ def register_cli(app: Flask) -> None:
 
         run_worker(services().settings)
 
+    @app.cli.command("live-relay")
+    def live_relay():
+        """Push change events to every open screen (run exactly one per deployment)."""
+        from live.relay import run_relay
+
+        run_relay(services().settings)
+
     @app.cli.command("simulate")
     @click.option("--rate", default=6.0, show_default=True, help="Complaints per minute at the busiest hour (WIB).")
     @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same traffic).")

@@ -39,6 +39,8 @@ class Settings:
     retry_max_s: float = 10.0
     # map
     tile_url: str = ""
+    # wall screens: read-only kiosk token (URL ?token=… or cookie); no token, no data
+    wall_token: str = "dinding-demo"
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -63,6 +65,7 @@ _ENV_MAP = {
     "INGEST_CLAIM_EVERY_S": ("claim_every_s", float),
     "INGEST_RETRY_MAX_S": ("retry_max_s", float),
     "MAP_TILE_URL": ("tile_url", str),
+    "WALL_TOKEN": ("wall_token", str),
 }
 
 
@@ -84,4 +87,6 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = 
     settings = Settings(**values)
     if settings.production and settings.secret_key == Settings.secret_key:
         raise RuntimeError("BCC_PRODUCTION is set but SECRET_KEY is not: refusing to start")
+    if settings.production and settings.wall_token == Settings.wall_token:
+        raise RuntimeError("BCC_PRODUCTION is set but WALL_TOKEN is not: refusing to start with the demo token")
     return settings

@@ -31,6 +31,11 @@ class StreamKeys:
         return f"{self.prefix}actions"
 
     @property
+    def changes(self) -> str:
+        """Change events for the live screens (written after commit, read by the live relay)."""
+        return f"{self.prefix}changes"
+
+    @property
     def stats(self) -> str:
         return f"{self.prefix}ingest:stats"
 

@@ -69,9 +69,25 @@ def change_event(
 ) -> dict:
     """Build the event; `stream_ids` (last entry id per stream) lets a client notice a gap."""
     return {
+        "type": "ingest",
         "at": at.isoformat(),
         "complaints": [_pick(c, COMPLAINT_FIELDS) for c in complaints],
         "emergencies": [_pick(e, EMERGENCY_FIELDS) for e in emergencies],
         "vehicles": [_pick(v, VEHICLE_FIELDS) for v in vehicles],
         "stream_ids": dict(stream_ids or {}),
+    }
+
+
+def status_event(
+    *, item_kind: str, item_id: int, from_status: str | None, to_status: str, at: datetime, agency_code: str | None = None
+) -> dict:
+    """An operator or the watchdog changed an item's status (who did it stays in the audit trail)."""
+    return {
+        "type": "status",
+        "at": at.isoformat(),
+        "item_kind": item_kind,
+        "item_id": item_id,
+        "from_status": from_status,
+        "to_status": to_status,
+        "agency_code": agency_code,
     }

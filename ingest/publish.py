@@ -1,30 +1,34 @@
-"""Publishes change events on the Socket.IO message queue (Redis), for every web process."""
+"""Appends change events to the `<prefix>changes` stream, from which the live relay pushes them.
+
+One ordered, capped stream for every producer of changes (ingest workers, operator actions) means
+one emitter towards the browsers: no collisions, and stream ids let a screen notice a gap.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 
-import socketio
-
-from domain.live_events import SOCKET_EVENT, SOCKET_NAMESPACE
+import redis
 
 log = logging.getLogger(__name__)
 
+CHANGES_MAXLEN = 10_000  # a live display only needs the recent past; the database has the rest
+
 
 class ChangePublisher:
-    """Write-only Socket.IO client manager: the worker emits, web processes deliver to browsers.
+    """Best effort: the database is the system of record and screens re-read it after a gap."""
 
-    Publishing is best effort: the database is the system of record and screens re-read it when
-    they reconnect, so a lost notification never loses data.
-    """
+    def __init__(self, client: redis.Redis, changes_key: str):
+        self.client = client
+        self.key = changes_key
 
-    def __init__(self, redis_url: str, channel: str = "flask-socketio"):
-        self._mgr = socketio.RedisManager(redis_url, channel=channel, write_only=True)
-
-    def publish(self, event: dict) -> bool:
+    def publish(self, event: dict) -> str | None:
         try:
-            self._mgr.emit(SOCKET_EVENT, event, namespace=SOCKET_NAMESPACE)
-            return True
-        except Exception as exc:  # noqa: BLE001 - a notification must never stop ingest
+            entry_id = self.client.xadd(
+                self.key, {"event": json.dumps(event, ensure_ascii=False)}, maxlen=CHANGES_MAXLEN, approximate=True
+            )
+            return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+        except redis.RedisError as exc:
             log.warning("change event not published: %s", exc)
-            return False
+            return None

@@ -72,7 +72,7 @@ class IngestWorker:
         self.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=max(5.0, settings.block_ms / 1000 + 5))
         self.engine = make_engine(settings.database_url)
         self.Session = make_session_factory(self.engine)
-        self.publisher = ChangePublisher(settings.redis_url)
+        self.publisher = ChangePublisher(self.redis, self.keys.changes)
         self.areas = AreaIndex()
         self._context_loaded_at = 0.0
         self._last_claim = 0.0

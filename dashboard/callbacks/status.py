@@ -6,14 +6,17 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import redis
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, html
 from sqlalchemy import exc as sa_exc
 
 from dashboard import ids
+from dashboard.callbacks import CallbackSet
 from dashboard.i18n import ago, t, wib
 from dashboard.services import services
 from data_access.streams import read_stream_health
 from data_access.summary import live_counts
+
+callbacks = CallbackSet()
 
 SILENT_AFTER_S = 120
 
@@ -24,7 +27,7 @@ def _tile(label: str, value, alert: bool = False):
     )
 
 
-@callback(
+@callbacks.callback(
     Output(ids.STATUS_COUNTS, "children"),
     Output(ids.STATUS_STREAMS, "children"),
     Output(ids.STATUS_UPDATED, "children"),

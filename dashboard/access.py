@@ -1,0 +1,27 @@
+"""Who may see what: the wall's read-only kiosk token (operator logins come with the operator console)."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Response, current_app, request
+
+WALL_COOKIE = "bcc_wall"
+
+
+def token_matches(given: str | None, expected: str) -> bool:
+    return bool(given) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def wall_token_from_request() -> str | None:
+    """The token from the query string (first visit) or the cookie (later visits)."""
+    return request.args.get("token") or request.cookies.get(WALL_COOKIE)
+
+
+def remember_wall_token(response: Response) -> Response:
+    """First visit with /wall?token=…: keep the token in a cookie so a reload needs no URL."""
+    if request.path == "/wall" and "token" in request.args:
+        settings = current_app.extensions["bcc"].settings
+        if token_matches(request.args["token"], settings.wall_token):
+            response.set_cookie(WALL_COOKIE, request.args["token"], max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+    return response

@@ -1,0 +1,1 @@
+"""The live relay: one emitter from the change stream to every browser (via Socket.IO on Redis)."""

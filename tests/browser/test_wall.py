@@ -1,0 +1,212 @@
+"""The wall in headless Chromium against real Redis, SQLite, the ingest worker and the live relay."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+import redis
+import socketio
+
+from app import create_dash
+from data_access.actions import acknowledge_emergency, announce
+from data_access.db import make_engine, make_session_factory
+from data_access.migrate import upgrade
+from data_access.models import Emergency
+from data_access.reference import load_reference, load_samples
+from data_access.streams import StreamKeys
+from live.relay import LiveRelay
+from tests.conftest import ARTIFACTS
+from tests.integration.helpers import BackgroundWorker, bus_fix, complaint, emergency, worker_settings, xadd_all
+
+TOKEN = "uji-dinding-123"
+PII = ("1275010101900001", "3275010101900001", "081234567890", "081200000000", "Budi Siregar")
+
+
+@pytest.fixture
+def stack(redis_server, tmp_path, stream_prefix):
+    url = f"sqlite:///{tmp_path / 'bcc.sqlite3'}"
+    upgrade(url)
+    with make_session_factory(make_engine(url)).begin() as s:
+        load_reference(s)
+        load_samples(s)
+    settings = worker_settings(redis_server.url, url, stream_prefix, wall_token=TOKEN)
+    r = redis.Redis.from_url(redis_server.url)
+    xadd_all(r, stream_prefix, [("complaints", complaint(i)) for i in range(3)] + [("bus_gps", bus_fix(i)) for i in range(3)])
+    stop = threading.Event()
+    relay = LiveRelay(settings, stop=stop)
+    relay_thread = threading.Thread(target=relay.run, daemon=True)
+    relay_thread.start()
+    with BackgroundWorker(settings):
+        yield settings, r
+        stop.set()
+    relay_thread.join(5)
+
+
+def _open_wall(dash_duo, settings, query=f"token={TOKEN}"):
+    dash_duo.start_server(create_dash(settings))
+    dash_duo.driver.get(f"{dash_duo.server_url}/wall?{query}")
+
+
+def _wait_connected(dash_duo):
+    dash_duo.wait_for_contains_text("#wall-health", "LANGSUNG", timeout=15)
+
+
+def test_wall_loads_every_panel_and_takes_live_events_without_reload(dash_duo, stack):
+    settings, r = stack
+    _open_wall(dash_duo, settings)
+    _wait_connected(dash_duo)
+    dash_duo.wait_for_text_to_equal("#wall-kpi-open", "3", timeout=15)
+    for selector in (
+        "#wall-map",
+        "#wall-kpi-new",
+        "#wall-kpi-median",
+        "#wall-kpi-share",
+        "#wall-kpi-overdue",
+        "#wall-kpi-emergencies",
+        "#wall-kpi-buses",
+        "#wall-agencies",
+        "#wall-mix",
+        "#wall-ticker",
+        "#wall-clock",
+        "#wall-sound-btn",
+    ):
+        assert dash_duo.find_element(selector).is_displayed(), selector
+    assert "WIB" in dash_duo.find_element("#wall-clock").text
+    assert "SUARA MATI" in dash_duo.find_element("#wall-sound-btn").text
+    dash_duo.driver.execute_script("window.__marker = 'same page'")
+
+    xadd_all(r, settings.stream_prefix, [("complaints", complaint(50, title="Parit meluap di depan sekolah"))])
+    dash_duo.wait_for_contains_text("#wall-ticker", "Parit meluap di depan sekolah", timeout=10)
+    dash_duo.wait_for_text_to_equal("#wall-kpi-open", "4", timeout=10)
+    assert dash_duo.driver.execute_script("return window.__marker") == "same page"  # no reload happened
+    ARTIFACTS.mkdir(exist_ok=True)
+    dash_duo.driver.save_screenshot(str(ARTIFACTS / "wall.png"))
+
+
+def test_emergency_alarms_until_acknowledged(dash_duo, stack):
+    settings, r = stack
+    _open_wall(dash_duo, settings)
+    _wait_connected(dash_duo)
+    assert "alarm" not in dash_duo.find_element("#wall-root").get_attribute("class")
+
+    xadd_all(r, settings.stream_prefix, [("emergencies", emergency(7, kind="kebakaran"))])
+    dash_duo.wait_for_class_to_equal("#wall-root", "wall alarm", timeout=10)
+    dash_duo.wait_for_text_to_equal("#wall-kpi-emergencies", "1", timeout=10)
+    assert dash_duo.find_elements(".bcc-sos.pulsing"), "the emergency marker must pulse until acknowledged"
+    ARTIFACTS.mkdir(exist_ok=True)
+    dash_duo.driver.save_screenshot(str(ARTIFACTS / "wall-alarm.png"))
+    time.sleep(1.5)
+    assert "alarm" in dash_duo.find_element("#wall-root").get_attribute("class")  # still sounding
+
+    Session = make_session_factory(make_engine(settings.database_url))
+    with Session.begin() as s:
+        eid = s.query(Emergency.id).filter(Emergency.event_id == "e-7").scalar()
+        outcome = acknowledge_emergency(s, emergency_id=eid, actor="operator:uji", now=datetime.now(UTC))
+    announce(r, StreamKeys(settings.stream_prefix), outcome)
+    dash_duo.wait_for_class_to_equal("#wall-root", "wall", timeout=10)
+    assert not dash_duo.find_elements(".bcc-sos.pulsing")
+    assert dash_duo.find_elements(".bcc-sos")  # still on the map: acknowledged, not yet resolved
+
+
+def test_without_token_the_wall_shows_no_data(dash_duo, stack):
+    settings, _r = stack
+    _open_wall(dash_duo, settings, query="token=salah")
+    dash_duo.wait_for_contains_text(".wall-denied", "token", timeout=10)
+    assert not dash_duo.find_elements("#wall-map")
+    assert "Jalan berlubang" not in dash_duo.driver.page_source
+
+
+def test_no_personal_data_reaches_the_wall(dash_duo, stack):
+    """Not in the page, not in callback responses, not in socket messages."""
+    settings, r = stack
+    received: list = []
+    client = socketio.Client()
+    client.on("changes", lambda data: received.append(data), namespace="/live")
+
+    _open_wall(dash_duo, settings)
+    _wait_connected(dash_duo)
+    client.connect(dash_duo.server_url, namespaces=["/live"], auth={"token": TOKEN}, transports=["polling"], wait_timeout=10)
+    try:
+        xadd_all(
+            r,
+            settings.stream_prefix,
+            [("complaints", complaint(60, description="NIK saya ada di sistem")), ("emergencies", emergency(61))],
+        )
+        dash_duo.wait_for_text_to_equal("#wall-kpi-emergencies", "1", timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(b["events"] for b in received):
+            time.sleep(0.1)
+    finally:
+        client.disconnect()
+    assert any(b["events"] for b in received), "the socket client received no change batch"
+    socket_text = json.dumps(received)
+    html = dash_duo.driver.page_source
+    for secret in PII + ("NIK saya ada di sistem",):
+        assert secret not in html, f"{secret} in the wall's HTML"
+        assert secret not in socket_text, f"{secret} in a socket message"
+    # callback responses: ask the server directly, as the browser does
+    server = create_dash(settings).server.test_client()
+    for body in (_snapshot_request(), _kpi_request()):
+        text = server.post("/_dash-update-component", json=body).get_data(as_text=True)
+        assert '"response"' in text, text[:300]
+        for secret in PII:
+            assert secret not in text, f"{secret} in a callback response"
+
+
+def _cfg():
+    return {"id": "wall-cfg", "property": "data", "value": {"token": TOKEN, "lang": "id", "shade": "open", "transport": "live"}}
+
+
+def _snapshot_request():
+    outs = [
+        ("wall-state", "data"),
+        ("wall-complaints", "data"),
+        ("wall-new-complaints", "data"),
+        ("wall-emergencies", "data"),
+        ("wall-buses", "data"),
+        ("wall-buses", "hideout"),
+        ("wall-kelurahan", "data"),
+        ("wall-routes", "data"),
+        ("wall-ticker-store", "data"),
+    ]
+    return {
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outs],
+        "inputs": [
+            _cfg(),
+            {"id": "wall-rebase", "property": "n_intervals", "value": None},
+            {"id": "wall-socket", "property": "connected", "value": True},
+            {"id": "wall-resync", "property": "data", "value": 0},
+        ],
+        "changedPropIds": ["wall-cfg.data"],
+        "state": [],
+    }
+
+
+def _kpi_request():
+    outs = [
+        ("wall-kpi-median", "children"),
+        ("wall-kpi-median-sub", "children"),
+        ("wall-kpi-share", "children"),
+        ("wall-kpi-share-sub", "children"),
+        ("wall-kpi-overdue", "children"),
+        ("wall-kpi-buses", "children"),
+        ("wall-kpi-buses-sub", "children"),
+        ("wall-agencies", "children"),
+        ("wall-mix", "children"),
+        ("wall-health-store", "data"),
+    ]
+    return {
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outs],
+        "inputs": [
+            {"id": "wall-kpi-trigger", "property": "data", "value": {"version": 1}},
+            {"id": "wall-rebase", "property": "n_intervals", "value": None},
+        ],
+        "changedPropIds": ["wall-kpi-trigger.data"],
+        "state": [_cfg()],
+    }
