@@ -11,7 +11,7 @@ run: setup  ## set everything up and start web, worker and the demo feed
 	$(BIN)/python scripts/ensure_redis.py
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed --samples
-	@echo "Command center: http://127.0.0.1:$${BCC_PORT:-8050}/  (Ctrl+C stops everything)"
+	@echo "Command center: http://127.0.0.1:$${BCC_PORT:-8050}/   Wall: http://127.0.0.1:$${BCC_PORT:-8050}/wall?token=$${WALL_TOKEN:-dinding-demo}   (Ctrl+C stops everything)"
 	$(BIN)/honcho start -f Procfile
 
 test: setup-test lint  ## set up and run every test

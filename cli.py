@@ -100,7 +100,8 @@ def register_cli(app: Flask) -> None:
     @click.option("--chaos", is_flag=True, help="Also send malformed entries and late or repeated GPS fixes.")
     @click.option("--buses-per-route", default=3, show_default=True)
     @click.option("--duration", type=float, default=None, help="Seconds to run (default: until stopped).")
-    def simulate(rate, seed, chaos, buses_per_route, duration):
+    @click.option("--act", is_flag=True, help="Also play demo operators and agencies who answer items (actors named demo:…).")
+    def simulate(rate, seed, chaos, buses_per_route, duration, act):
         """Demo feed into the three live streams."""
         import signal
         import threading
@@ -119,7 +120,12 @@ def register_cli(app: Flask) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         click.echo(f"demo feed: {rate}/min complaints at peak, {len(feed.buses)} buses, chaos={'on' if chaos else 'off'}")
-        counts = run_feed(svc.redis, svc.keys, feed, duration_s=duration, stop=stop)
+        operators = None
+        if act:
+            from simulator.operators import DemoOperators
+
+            operators = DemoOperators(svc.Session, svc.redis, svc.keys, seed=seed)
+        counts = run_feed(svc.redis, svc.keys, feed, duration_s=duration, stop=stop, operators=operators)
         click.echo(json.dumps(counts))
 
     @app.cli.command("stream-health")

@@ -7,10 +7,21 @@
   var BUS_STALE_MS = 2 * 60 * 1000;
   var OPEN = { baru: 1, dibaca: 1, diteruskan: 1, dikerjakan: 1 };
   var ACTIVE = { baru: 1, diterima: 1, dikirim: 1, di_lokasi: 1 };
+  var STATUS_LABELS = {
+    dibaca: "dibaca operator", diteruskan: "diteruskan ke", dikerjakan: "dikerjakan", selesai: "selesai",
+    ditutup: "ditutup", ditolak: "ditolak", diterima: "diterima operator", dikirim: "petugas dikirim",
+    di_lokasi: "petugas di lokasi", palsu: "alarm palsu"
+  };
   var KIND_LABELS = {
     kejahatan: "Kejahatan", kebakaran: "Kebakaran", medis: "Medis", kecelakaan: "Kecelakaan",
     bencana: "Bencana", "tidak-diketahui": "Darurat"
   };
+
+  /* Markers are sized in pixels by Leaflet: scale them with the screen (1 at 1080p, 2 at 4K). */
+  function scale() { return Math.max(1, window.innerHeight / 1080); }
+  function px(n) { return Math.round(n * scale()); }
+  document.documentElement.style.setProperty("--s", String(scale()));
+  window.addEventListener("resize", function () { document.documentElement.style.setProperty("--s", String(scale())); });
 
   function hideoutOf(context) {
     return (context && (context.hideout || (context.props && context.props.hideout))) || {};
@@ -54,13 +65,13 @@
     complaintPoint: function (feature, latlng) {
       var p = feature.properties || {};
       return L.circleMarker(latlng, {
-        radius: 7, weight: (p.o || p.overdue) ? 3 : 1, color: (p.o || p.overdue) ? "#ff3b3b" : "#0b1220",
+        radius: px(7), weight: (p.o || p.overdue) ? 3 : 1, color: (p.o || p.overdue) ? "#ff3b3b" : "#0b1220",
         fillColor: GROUP_COLORS[p.g || p.group] || "#999", fillOpacity: 0.9
       });
     },
     complaintCluster: function (feature, latlng) {
       var n = feature.properties.point_count;
-      var size = n < 10 ? 34 : n < 100 ? 44 : 56;
+      var size = px(n < 10 ? 34 : n < 100 ? 44 : 56);
       var icon = L.divIcon({
         html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
         className: "bcc-cluster", iconSize: L.point(size, size)
@@ -71,7 +82,7 @@
       var p = feature.properties || {};
       var icon = L.divIcon({
         html: "<div class='bcc-new' style='background:" + (GROUP_COLORS[p.group] || "#999") + "'></div>",
-        className: "bcc-new-wrap", iconSize: L.point(26, 26)
+        className: "bcc-new-wrap", iconSize: L.point(px(26), px(26))
       });
       return L.marker(latlng, { icon: icon, zIndexOffset: 500 });
     },
@@ -82,7 +93,7 @@
         html: "<div class='bcc-sos" + (unack ? " pulsing" : "") + "'>SOS</div>" +
               "<div class='bcc-sos-label'>" + esc(KIND_LABELS[p.kind] || "Darurat") +
               " · <span class='bcc-age' data-since='" + esc(p.pressed_at) + "'>" + ageText(p.pressed_at) + "</span></div>",
-        className: "bcc-sos-wrap", iconSize: L.point(64, 64), iconAnchor: L.point(32, 32)
+        className: "bcc-sos-wrap", iconSize: L.point(px(64), px(64)), iconAnchor: L.point(px(32), px(32))
       });
       return L.marker(latlng, { icon: icon, zIndexOffset: 1000 });
     },
@@ -96,7 +107,7 @@
         html: "<div class='bcc-bus" + (stale ? " stale" : "") + "' style='--c:" + color + "'>" +
               "<div class='arrow' style='transform: rotate(" + bearing + "deg)'></div></div>" +
               "<div class='bcc-bus-label'>" + esc(p.vehicle_id) + "</div>",
-        className: "bcc-bus-wrap", iconSize: L.point(30, 30), iconAnchor: L.point(15, 15)
+        className: "bcc-bus-wrap", iconSize: L.point(px(30), px(30)), iconAnchor: L.point(px(15), px(15))
       });
       return L.marker(latlng, { icon: icon, zIndexOffset: 200 });
     }
@@ -162,10 +173,11 @@
           f.properties.status = ev.to_status;
           if (ACTIVE[ev.to_status]) { ems[ev.item_id] = f; } else { delete ems[ev.item_id]; state.emActive = Math.max(0, (state.emActive || 0) - 1); }
         }
-        if (ev.item_kind === "complaint") {
-          if (OPEN[ev.from_status] && !OPEN[ev.to_status]) { state.open = Math.max(0, (state.open || 0) - 1); }
-          tick.unshift({ kind: "status", title: "#" + ev.item_id + " → " + ev.to_status, category: "", kelurahan: "", at: ev.at });
+        if (ev.item_kind === "complaint" && OPEN[ev.from_status] && !OPEN[ev.to_status]) {
+          state.open = Math.max(0, (state.open || 0) - 1);
         }
+        var what = (STATUS_LABELS[ev.to_status] || ev.to_status) + (ev.agency_code && (ev.to_status === "diteruskan" || ev.to_status === "dikerjakan") ? " " + ev.agency_code : "");
+        tick.unshift({ kind: "status", title: (ev.item_kind === "emergency" ? "SOS" : "") + "#" + ev.item_id + " " + what, category: "", kelurahan: "", at: ev.at });
       }
     });
     state.known = known;
@@ -277,6 +289,11 @@
             h.label + ": " + ago(cfg, h.last) + (silent ? " — " + tx(cfg, "silent") : "")));
         });
         return [time, date, oldest, chips];
+      },
+      /* every 15 s redraw the buses so that one without a fix for 2 minutes turns grey */
+      restyleBuses: function (n, data) {
+        if (!data || !n || n % 15 !== 0) { return window.dash_clientside.no_update; }
+        return { type: "FeatureCollection", features: data.features.slice() };
       },
       kpiTick: function (n, state, trigger) {
         var v = (state && state.version) || 0;

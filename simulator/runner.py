@@ -15,6 +15,7 @@ from simulator.feed import DemoFeed
 
 log = logging.getLogger("bcc.sim")
 TICK_S = 0.5
+OPERATORS_EVERY_S = 2.0
 
 
 def run_feed(
@@ -24,12 +25,13 @@ def run_feed(
     *,
     duration_s: float | None = None,
     stop: threading.Event | None = None,
+    operators=None,
 ) -> dict[str, int]:
     """Append what the feed produces until `duration_s` passes or `stop` is set; returns counts."""
     stop = stop or threading.Event()
     counts = {"complaints": 0, "emergencies": 0, "bus_gps": 0}
     started = time.monotonic()
-    last = started
+    last = last_ops = started
     while not stop.is_set():
         now_mono = time.monotonic()
         if duration_s is not None and now_mono - started >= duration_s:
@@ -46,5 +48,11 @@ def run_feed(
                     counts[stream] += 1
             except redis.ConnectionError as exc:
                 log.warning("Redis unavailable, demo entries of this tick not sent: %s", exc)
+        if operators is not None and now_mono - last_ops >= OPERATORS_EVERY_S:
+            last_ops = now_mono
+            try:
+                operators.step(datetime.now(WIB))
+            except Exception as exc:  # noqa: BLE001 - the demo feed keeps running whatever the demo operators hit
+                log.warning("demo operators: %s", exc)
         stop.wait(TICK_S)
     return counts

@@ -207,6 +207,14 @@ callbacks.clientside(
 )
 
 callbacks.clientside(
+    ClientsideFunction(namespace="wall", function_name="restyleBuses"),
+    Output(ids.WALL_BUSES, "data", allow_duplicate=True),
+    Input(ids.WALL_CLOCK_TICK, "n_intervals"),
+    State(ids.WALL_BUSES, "data"),
+    prevent_initial_call=True,
+)
+
+callbacks.clientside(
     ClientsideFunction(namespace="wall", function_name="kpiTick"),
     Output(ids.WALL_KPI_TRIGGER, "data"),
     Input(ids.WALL_KPI_TICK, "n_intervals"),

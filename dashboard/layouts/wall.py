@@ -75,6 +75,7 @@ def _map(tile_url: str):
         bounds=BINJAI_BOUNDS,
         boundsOptions={"padding": [12, 12]},
         zoomSnap=0.1,
+        trackViewport=False,  # a wall never pans; tracking needs a center and fails with bounds
         zoomControl=False,
         attributionControl=bool(tile_url),
         preferCanvas=True,
