@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from domain.contract import BusFixEvent, ComplaintEvent, EmergencyEvent
 from domain.routing import post_kinds_for
 from domain.sla import working_days_deadline
-from geo import AreaIndex, Post, nearest_post
+from geo import AreaIndex, Location, Post, nearest_post
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,11 @@ class Rows:
         return len(self.complaints) + len(self.emergencies) + len(self.positions)
 
 
-def complaint_row(e: ComplaintEvent, entry_id: str, ctx: EnrichContext, now: datetime) -> dict:
+def complaint_row(e: ComplaintEvent, entry_id: str, ctx: EnrichContext, now: datetime, loc: Location | None = None) -> dict:
+    """`loc`: where e.lat/e.lon falls, when the caller located a whole batch at once."""
     if e.lat is not None:
         lat, lon, location_source = e.lat, e.lon, "gps"
-        loc = ctx.areas.locate(lat, lon)
+        loc = loc if loc is not None else ctx.areas.locate(lat, lon)
         kel, kec, outside = loc.kelurahan_code, loc.kecamatan_code, loc.outside_city
         if outside and e.kelurahan_code:  # phone GPS wrong, the citizen named the kelurahan
             kel = e.kelurahan_code
@@ -82,8 +83,9 @@ def complaint_row(e: ComplaintEvent, entry_id: str, ctx: EnrichContext, now: dat
     }
 
 
-def emergency_row(e: EmergencyEvent, entry_id: str, ctx: EnrichContext, now: datetime) -> dict:
-    loc = ctx.areas.locate(e.lat, e.lon)
+def emergency_row(e: EmergencyEvent, entry_id: str, ctx: EnrichContext, now: datetime, loc: Location | None = None) -> dict:
+    """`loc`: where e.lat/e.lon falls, when the caller located a whole batch at once."""
+    loc = loc if loc is not None else ctx.areas.locate(e.lat, e.lon)
     near = nearest_post(ctx.posts, e.lat, e.lon, post_kinds_for(e.kind))
     return {
         "event_id": e.event_id,
@@ -109,17 +111,25 @@ def emergency_row(e: EmergencyEvent, entry_id: str, ctx: EnrichContext, now: dat
     }
 
 
-def bus_rows(fixes: list[BusFixEvent], ctx: EnrichContext, now: datetime) -> tuple[list[dict], list[dict]]:
-    """All fixes for history, and the newest fix per vehicle for the live position."""
+def bus_rows(
+    fixes: list[BusFixEvent], ctx: EnrichContext, now: datetime, fix_ids: list[str] | None = None
+) -> tuple[list[dict], list[dict]]:
+    """All fixes for history, and the newest fix per vehicle for the live position.
+
+    `fix_ids` are the fixes' `fix_id`s when the caller already has them (formatting one costs more
+    than the rest of the row).
+    """
     if not fixes:
         return [], []
+    if fix_ids is None:
+        fix_ids = [f.fix_id for f in fixes]
     inside = ctx.areas.in_city_many([f.lat for f in fixes], [f.lon for f in fixes])
     positions = []
-    latest: dict[str, dict] = {}
-    for f, ok in zip(fixes, inside.tolist(), strict=True):
+    latest: dict[str, tuple[BusFixEvent, bool]] = {}  # vehicle -> its newest fix (the first of equals)
+    for f, fix_id, ok in zip(fixes, fix_ids, inside.tolist(), strict=True):
         positions.append(
             {
-                "event_id": f.fix_id,
+                "event_id": fix_id,
                 "vehicle_id": f.vehicle_id,
                 "route_id": f.route_id,
                 "recorded_at": f.recorded_at,
@@ -132,26 +142,33 @@ def bus_rows(fixes: list[BusFixEvent], ctx: EnrichContext, now: datetime) -> tup
             }
         )
         cur = latest.get(f.vehicle_id)
-        if cur is None or f.recorded_at > cur["last_recorded_at"]:
-            latest[f.vehicle_id] = {
-                "vehicle_id": f.vehicle_id,
-                "route_id": f.route_id,
-                "last_recorded_at": f.recorded_at,
-                "last_lat": f.lat,
-                "last_lon": f.lon,
-                "last_speed_kmh": f.speed_kmh,
-                "last_bearing_deg": f.bearing_deg,
-                "outside_city": not ok,
-                "updated_at": now,
-            }
-    return positions, list(latest.values())
+        if cur is None or f.recorded_at > cur[0].recorded_at:
+            latest[f.vehicle_id] = (f, ok)
+    vehicles = [
+        {
+            "vehicle_id": f.vehicle_id,
+            "route_id": f.route_id,
+            "last_recorded_at": f.recorded_at,
+            "last_lat": f.lat,
+            "last_lon": f.lon,
+            "last_speed_kmh": f.speed_kmh,
+            "last_bearing_deg": f.bearing_deg,
+            "outside_city": not ok,
+            "updated_at": now,
+        }
+        for f, ok in latest.values()
+    ]
+    return positions, vehicles
 
 
 def build_rows(events: Iterable[tuple[str, str, object]], ctx: EnrichContext, now: datetime) -> Rows:
     """`events` are (stream, entry_id, validated event). Duplicates within a batch keep the first."""
     rows = Rows()
     seen: set[tuple[str, str]] = set()
+    complaints: list[tuple[ComplaintEvent, str]] = []
+    emergencies: list[tuple[EmergencyEvent, str]] = []
     fixes: list[BusFixEvent] = []
+    fix_ids: list[str] = []
     for stream, entry_id, event in events:
         if isinstance(event, BusFixEvent):
             key = (stream, event.fix_id)
@@ -161,10 +178,18 @@ def build_rows(events: Iterable[tuple[str, str, object]], ctx: EnrichContext, no
             continue
         seen.add(key)
         if isinstance(event, ComplaintEvent):
-            rows.complaints.append(complaint_row(event, entry_id, ctx, now))
+            complaints.append((event, entry_id))
         elif isinstance(event, EmergencyEvent):
-            rows.emergencies.append(emergency_row(event, entry_id, ctx, now))
+            emergencies.append((event, entry_id))
         else:
             fixes.append(event)
-    rows.positions, rows.vehicles = bus_rows(fixes, ctx, now)
+            fix_ids.append(key[1])
+    # One vectorised area lookup for every GPS point of the batch, in the order used below.
+    points = [e for e, _ in complaints if e.lat is not None] + [e for e, _ in emergencies]
+    locations = iter(ctx.areas.locate_many([e.lat for e in points], [e.lon for e in points]))
+    rows.complaints = [
+        complaint_row(e, entry_id, ctx, now, next(locations) if e.lat is not None else None) for e, entry_id in complaints
+    ]
+    rows.emergencies = [emergency_row(e, entry_id, ctx, now, next(locations)) for e, entry_id in emergencies]
+    rows.positions, rows.vehicles = bus_rows(fixes, ctx, now, fix_ids)
     return rows

@@ -9,6 +9,7 @@ Guarantees (docs/ingest.md):
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import random
@@ -369,9 +370,24 @@ def _merge(a, b):
     return a
 
 
+def freeze_startup_heap() -> None:
+    """Take the objects alive at start-up (libraries, geography, models) out of the cyclic GC's scans.
+
+    Each batch allocates tens of thousands of objects that live until its commit, so the collector's
+    full pass runs every few dozen batches, and without this each pass re-scans the ~175,000
+    start-up objects: 0.4-0.6 s per 50,000 events (~7 % of the worker's time, bench/ingest.py).
+    Behaviour is unchanged: memory is still freed by reference counting; only reference cycles
+    among the frozen objects would never be collected.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def run_worker(settings: Settings) -> None:
     """Entry point for `flask worker`: stop cleanly on SIGTERM/SIGINT (finishes the current batch)."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    IngestWorker(settings, stop=stop).run()
+    worker = IngestWorker(settings, stop=stop)
+    freeze_startup_heap()
+    worker.run()

@@ -125,7 +125,11 @@ def test_late_gps_fix_is_kept_but_never_moves_the_bus_backwards(redis_server, mi
     settings = worker_settings(redis_server.url, migrated_url, stream_prefix)
     xadd_all(r, stream_prefix, [("bus_gps", bus_fix(10, lat="3.61"))])
     run_until_idle(settings)
-    xadd_all(r, stream_prefix, [("bus_gps", bus_fix(3, lat="3.55")), ("bus_gps", bus_fix(12, lat="3.62")), ("bus_gps", bus_fix(11, lat="3.615"))])
+    xadd_all(
+        r,
+        stream_prefix,
+        [("bus_gps", bus_fix(3, lat="3.55")), ("bus_gps", bus_fix(12, lat="3.62")), ("bus_gps", bus_fix(11, lat="3.615"))],
+    )
     run_until_idle(settings)
     with _session(migrated_url) as s:
         bus = s.get(Vehicle, "TB-01")
