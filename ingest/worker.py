@@ -17,6 +17,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -79,6 +80,8 @@ class IngestWorker:
         self._last_claim = 0.0
         self._last_lag = 0.0
         self._read_pending = True  # first finish what this consumer already holds
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read-ahead")
+        self._prefetch: Future | None = None
 
     # --- setup -------------------------------------------------------------------------------
 
@@ -122,10 +125,11 @@ class IngestWorker:
                 backoff.reset()
                 idle = 0 if processed else idle + 1
                 if max_idle_polls is not None and idle >= max_idle_polls:
-                    return
+                    break
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 ready = False
                 self._read_pending = True
+                self._prefetch = None  # whatever it read is pending in Redis and is read again
                 wait = backoff.next()
                 log.warning("Redis unavailable (%s); retrying in %.1fs", exc, wait)
                 self.stop.wait(wait)
@@ -134,6 +138,8 @@ class IngestWorker:
                 wait = backoff.next()
                 log.warning("database unavailable while loading reference data (%s); retrying in %.1fs", exc, wait)
                 self.stop.wait(wait)
+        self.finish_prefetched()
+        self._reader.shutdown(wait=False)
         log.info("worker %s stopped", self.settings.consumer_name)
 
     def step(self) -> int:
@@ -144,14 +150,42 @@ class IngestWorker:
         if now - self._last_claim >= self.settings.claim_every_s:
             self._last_claim = now
             handled += self._claim_stale()
-        entries = self._read()
+        entries, good, bad = self._next_batch()
         if entries:
-            self._handle(entries)
+            if not self._read_pending and not self.stop.is_set():
+                # Overlap: read and validate the next batch while this one is written. Its entries
+                # stay pending in Redis until their own commit, so a crash loses nothing.
+                self._prefetch = self._reader.submit(self._read_and_validate)
+            self._process(good, bad)
             handled += len(entries)
         if time.monotonic() - self._last_lag >= LAG_REFRESH_S:
             self._last_lag = time.monotonic()
             self._record_lag()
         return handled
+
+    def _next_batch(self):
+        if self._prefetch is not None:
+            future, self._prefetch = self._prefetch, None
+            return future.result()  # a Redis error raised while prefetching surfaces here
+        return self._read_and_validate()
+
+    def _read_and_validate(self):
+        entries = self._read()
+        good, bad = self._validate(entries)
+        return entries, good, bad
+
+    def finish_prefetched(self) -> None:
+        """On a clean stop, write the batch already read ahead instead of leaving it pending."""
+        if self._prefetch is None:
+            return
+        future, self._prefetch = self._prefetch, None
+        try:
+            entries, good, bad = future.result(timeout=self.settings.block_ms / 1000 + 10)
+        except Exception as exc:  # noqa: BLE001 - the entries stay pending and are claimed later
+            log.warning("read-ahead batch not finished at stop (%s); its entries stay pending", exc)
+            return
+        if entries:
+            self._process(good, bad)
 
     def _read(self) -> list[Entry]:
         start = "0" if self._read_pending else ">"
@@ -195,6 +229,10 @@ class IngestWorker:
     # --- one batch ---------------------------------------------------------------------------
 
     def _handle(self, entries: list[Entry]) -> None:
+        self._process(*self._validate(entries))
+
+    def _validate(self, entries: list[Entry]):
+        """Split a batch into valid events and contract breaches (with their reasons)."""
         good: list[tuple[Entry, object]] = []
         bad: list[tuple[Entry, str]] = []
         for entry in entries:
@@ -210,6 +248,9 @@ class IngestWorker:
                 bad.append((entry, result.reason))
             else:
                 good.append((entry, result))
+        return good, bad
+
+    def _process(self, good: list[tuple[Entry, object]], bad: list[tuple[Entry, str]]) -> None:
         if bad:
             self._dead_letter(bad)
         if good:
