@@ -11,6 +11,7 @@ run: setup  ## set everything up and start web, worker and the demo feed
 	$(BIN)/python scripts/ensure_redis.py
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed --samples
+	$(BIN)/flask --app app create-demo-users
 	@echo "Command center: http://127.0.0.1:$${BCC_PORT:-8050}/   Wall: http://127.0.0.1:$${BCC_PORT:-8050}/wall?token=$${WALL_TOKEN:-dinding-demo}   (Ctrl+C stops everything)"
 	$(BIN)/honcho start -f Procfile
 

@@ -14,13 +14,14 @@ from flask import Flask
 
 from settings import Settings, load_settings
 
-PAGES = ("dashboard.layouts.home", "dashboard.layouts.status", "dashboard.layouts.wall")
-CALLBACKS = ("dashboard.callbacks.status", "dashboard.callbacks.wall")
+PAGES = ("dashboard.layouts.home", "dashboard.layouts.status", "dashboard.layouts.wall", "dashboard.layouts.operator")
+CALLBACKS = ("dashboard.callbacks.status", "dashboard.callbacks.wall", "dashboard.callbacks.operator")
 
 
 def create_dash(settings: Settings | None = None) -> dash.Dash:
     from cli import register_cli
     from dashboard.access import remember_wall_token
+    from dashboard.auth import init_auth
     from dashboard.realtime import init_socketio
     from dashboard.services import EXTENSION_KEY, build_services
 
@@ -44,6 +45,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     for module in CALLBACKS:
         importlib.import_module(module).callbacks.register(app)
     app.layout = dash.html.Div([dash.page_container])
+    init_auth(server, production=settings.production)
     init_socketio(server, settings)
     server.after_request(remember_wall_token)
     register_cli(server)

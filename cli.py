@@ -54,6 +54,44 @@ def register_cli(app: Flask) -> None:
                 counts |= load_samples(s)
         click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
+    @app.cli.command("create-demo-users")
+    def create_demo_users_cmd():
+        """Demo accounts (one per role) with random passwords, printed once; never in production."""
+        from datetime import UTC, datetime
+
+        from data_access.users import create_demo_users
+
+        svc = services()
+        if svc.settings.production:
+            raise click.ClickException("production mode: demo users are not created (use `flask --app app create-user`)")
+        with svc.Session.begin() as s:
+            created = create_demo_users(s, now=datetime.now(UTC))
+        if not created:
+            click.echo("demo users already exist (their passwords were printed when they were created)")
+        for username, role, password in created:
+            click.echo(f"  {role:10} {username:12} {password}")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", required=True, type=click.Choice(["operator", "supervisor", "agency", "mayor", "admin"]))
+    @click.option("--name", "display_name", required=True)
+    @click.option("--agency", "agency_code", default=None, help="Agency code, for role agency.")
+    @click.password_option()
+    def create_user_cmd(username, role, display_name, agency_code, password):
+        """Create a user (asks for the password twice)."""
+        from datetime import UTC, datetime
+
+        from data_access.users import UserError, create_user
+
+        try:
+            with services().Session.begin() as s:
+                create_user(
+                    s, username=username, password=password, role=role, display_name=display_name, now=datetime.now(UTC), agency_code=agency_code
+                )
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"user {username} ({role}) created")
+
     @app.cli.command("import-posts")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_posts(path):

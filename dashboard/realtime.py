@@ -7,6 +7,7 @@ of web processes can run; clients use the websocket transport, so no sticky sess
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_login import current_user
 from flask_socketio import SocketIO
 
 from dashboard.access import WALL_COOKIE, token_matches
@@ -35,9 +36,9 @@ def init_socketio(server: Flask, settings: Settings) -> SocketIO:
     def _connect(auth=None):
         token = (auth or {}).get("token") if isinstance(auth, dict) else None
         token = token or request.cookies.get(WALL_COOKIE)
-        if not token_matches(token, settings.wall_token):
-            return False  # refused: no token, no data
-        return True
+        if token_matches(token, settings.wall_token):
+            return True
+        return bool(getattr(current_user, "is_authenticated", False))  # logged-in staff; else refused
 
     server.extensions[EXTENSION_KEY] = sio
     return sio

@@ -89,6 +89,20 @@ class BusRoute(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class User(Base):
+    """A person who logs in. Passwords are stored as argon2id hashes only."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # operator / supervisor / agency / mayor / admin
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), nullable=True)  # for role agency
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # --- live items -----------------------------------------------------------------------------
 
 

@@ -56,3 +56,15 @@ def first_response_deadline(reported_at: datetime, minutes: int = FIRST_RESPONSE
     if reported_at.tzinfo is None:
         raise ValueError("reported_at must be timezone-aware")
     return reported_at + timedelta(minutes=minutes)
+
+
+DUE_SOON = timedelta(minutes=5)
+
+
+def deadline_state(due_at: datetime, now: datetime, soon: timedelta = DUE_SOON) -> str:
+    """`terlambat` (overdue), `segera` (due within `soon`) or `tepat` (on time)."""
+    if now > due_at:
+        return "terlambat"
+    if due_at - now <= soon:
+        return "segera"
+    return "tepat"

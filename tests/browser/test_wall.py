@@ -150,8 +150,10 @@ def test_no_personal_data_reaches_the_wall(dash_duo, stack):
         assert secret not in socket_text, f"{secret} in a socket message"
     # callback responses: ask the server directly, as the browser does
     server = create_dash(settings).server.test_client()
+    server.get(f"/wall?token={TOKEN}")  # sets the kiosk cookie and the CSRF cookie, as for the browser
+    csrf = server.get_cookie("bcc_csrf").value
     for body in (_snapshot_request(), _kpi_request()):
-        text = server.post("/_dash-update-component", json=body).get_data(as_text=True)
+        text = server.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf}).get_data(as_text=True)
         assert '"response"' in text, text[:300]
         for secret in PII:
             assert secret not in text, f"{secret} in a callback response"

@@ -1,0 +1,161 @@
+"""The operator queue: emergencies first, then open complaints by time left to their deadline.
+
+Reporter data is not part of the queue; the detail view reveals it on request (audited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data_access.models import Agency, Category, Complaint, Emergency, Kecamatan, Kelurahan, StatusChange
+from domain.lifecycle import ACTIVE_EMERGENCY_STATUSES, OPEN_COMPLAINT_STATUSES
+from domain.sla import deadline_state
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str | None = None
+    category: str | None = None
+    kecamatan: str | None = None
+    agency: str | None = None
+    overdue_only: bool = False
+    search: str | None = None
+
+
+def _due_for(status: str, first_due: datetime, resolution_due: datetime) -> datetime:
+    """Before the first response the 10-minute deadline counts; after it, the resolution deadline."""
+    return first_due if status == "baru" else resolution_due
+
+
+def operator_queue(
+    session: Session, *, now: datetime, filters: QueueFilters = QueueFilters(), agency_code: str | None = None
+) -> list[dict]:
+    """Rows for the queue grid; `agency_code` limits it to one agency's assigned complaints."""
+    rows: list[dict] = []
+    if agency_code is None and not filters.agency and filters.category is None:
+        e = Emergency
+        q = (
+            select(e.id, e.kind, e.status, e.pressed_at, e.version, Kelurahan.name, Kecamatan.name, e.kecamatan_code)
+            .outerjoin(Kelurahan, Kelurahan.code == e.kelurahan_code)
+            .outerjoin(Kecamatan, Kecamatan.code == e.kecamatan_code)
+            .where(e.status.in_([s.value for s in ACTIVE_EMERGENCY_STATUSES]))
+        )
+        if filters.kecamatan:
+            q = q.where(e.kecamatan_code == filters.kecamatan)
+        for r in session.execute(q):
+            rows.append(
+                {
+                    "key": f"emergency-{r[0]}",
+                    "kind": "emergency",
+                    "id": r[0],
+                    "title": r[1],
+                    "category": r[1],
+                    "status": r[2],
+                    "reported_at": r[3].isoformat(),
+                    "age_s": int((now - r[3]).total_seconds()),
+                    "due_at": None,
+                    "due_in_s": None,
+                    "due_state": "terlambat" if r[2] == "baru" else "tepat",
+                    "kelurahan": r[5] or "luar kota",
+                    "kecamatan": r[6] or "",
+                    "source": "tombol darurat",
+                    "agency": "",
+                    "escalation": 0,
+                    "version": r[4],
+                    "sort": (0, 0 if r[2] == "baru" else 1, r[3].timestamp()),
+                }
+            )
+    c = Complaint
+    q = (
+        select(
+            c.id,
+            c.title,
+            c.category_code,
+            Category.name_id,
+            c.status,
+            c.reported_at,
+            c.first_response_due_at,
+            c.resolution_due_at,
+            Kelurahan.name,
+            Kecamatan.name,
+            c.source,
+            c.agency_code,
+            c.suggested_agency_code,
+            c.escalation_level,
+            c.version,
+        )
+        .join(Category, Category.code == c.category_code)
+        .outerjoin(Kelurahan, Kelurahan.code == c.kelurahan_code)
+        .outerjoin(Kecamatan, Kecamatan.code == c.kecamatan_code)
+        .where(c.status.in_([s.value for s in OPEN_COMPLAINT_STATUSES]))
+    )
+    if agency_code is not None:
+        q = q.where(c.agency_code == agency_code)
+    if filters.status:
+        q = q.where(c.status == filters.status)
+    if filters.category:
+        q = q.where(c.category_code == filters.category)
+    if filters.kecamatan:
+        q = q.where(c.kecamatan_code == filters.kecamatan)
+    if filters.agency:
+        q = q.where(c.agency_code == filters.agency)
+    if filters.search:
+        like = f"%{filters.search.strip()}%"
+        q = q.where(c.title.ilike(like) | Kelurahan.name.ilike(like))
+    for r in session.execute(q):
+        due = _due_for(r[4], r[6], r[7])
+        state = deadline_state(due, now)
+        if filters.overdue_only and state != "terlambat":
+            continue
+        rows.append(
+            {
+                "key": f"complaint-{r[0]}",
+                "kind": "complaint",
+                "id": r[0],
+                "title": r[1],
+                "category": r[3],
+                "status": r[4],
+                "reported_at": r[5].isoformat(),
+                "age_s": int((now - r[5]).total_seconds()),
+                "due_at": due.isoformat(),
+                "due_in_s": int((due - now).total_seconds()),
+                "due_state": state,
+                "kelurahan": r[8] or "luar kota",
+                "kecamatan": r[9] or "",
+                "source": r[10],
+                "agency": r[11] or "",
+                "suggested_agency": r[12] or "",
+                "escalation": r[13],
+                "version": r[14],
+                "sort": (1, 0, due.timestamp()),
+            }
+        )
+    rows.sort(key=lambda x: x.pop("sort"))
+    return rows
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    from_status: str | None
+    to_status: str
+    actor: str
+    note: str | None
+    agency_code: str | None
+
+
+def timeline(session: Session, *, item_kind: str, item_id: int) -> list[TimelineEntry]:
+    rows = session.scalars(
+        select(StatusChange)
+        .where(StatusChange.item_kind == item_kind, StatusChange.item_id == item_id)
+        .order_by(StatusChange.at, StatusChange.id)
+    ).all()
+    return [TimelineEntry(r.at, r.from_status, r.to_status, r.actor, r.note, r.agency_code) for r in rows]
+
+
+def agencies(session: Session) -> list[tuple[str, str]]:
+    return [(a.code, a.name) for a in session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code))]
