@@ -36,7 +36,11 @@ def stack(redis_server, tmp_path, stream_prefix):
         create_user(s, username="wk", password=PASSWORD, role="mayor", display_name="Wali Kota", now=now_utc())
     settings = worker_settings(redis_server.url, url, stream_prefix, wall_token=TOKEN)
     r = redis.Redis.from_url(redis_server.url)
-    xadd_all(r, stream_prefix, [("complaints", complaint(1, title="Drainase tersumbat <script>alert(1)</script>", category="drainase-banjir"))])
+    xadd_all(
+        r,
+        stream_prefix,
+        [("complaints", complaint(1, title="Drainase tersumbat <script>alert(1)</script>", category="drainase-banjir"))],
+    )
     stop = threading.Event()
     relay = threading.Thread(target=LiveRelay(settings, stop=stop).run, daemon=True)
     relay.start()

@@ -20,7 +20,13 @@ def app_client(redis_server, migrated_url, stream_prefix):
     with Session.begin() as s:
         for role in Role:
             create_user(
-                s, username=f"u-{role}", password=PASSWORD, role=role, display_name=role, now=now_utc(), agency_code="DPUPR" if role == Role.AGENCY else None
+                s,
+                username=f"u-{role}",
+                password=PASSWORD,
+                role=role,
+                display_name=role,
+                now=now_utc(),
+                agency_code="DPUPR" if role == Role.AGENCY else None,
             )
     app = create_dash(worker_settings(redis_server.url, migrated_url, stream_prefix))
     return app.server.test_client(), Session
@@ -60,7 +66,9 @@ def test_login_redirects_only_inside_the_site(app_client):
     client, _ = app_client
     client.get("/masuk")
     token = client.get_cookie("bcc_csrf").value
-    r = client.post("/masuk?next=https://jahat.example/x", data={"username": "u-operator", "password": PASSWORD, "csrf_token": token})
+    r = client.post(
+        "/masuk?next=https://jahat.example/x", data={"username": "u-operator", "password": PASSWORD, "csrf_token": token}
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/"
 
 
@@ -90,7 +98,20 @@ def test_dash_callbacks_need_the_csrf_header(app_client):
 @pytest.mark.parametrize("action", sorted(ACTION_ROLES))
 def test_each_role_may_do_only_its_actions(role, action):
     expected = {
-        Role.OPERATOR: {"mark_read", "assign", "escalate", "note", "resolve", "close", "reveal_reporter", "ack_emergency", "dispatch", "on_scene", "resolve_emergency", "false_alarm"},
+        Role.OPERATOR: {
+            "mark_read",
+            "assign",
+            "escalate",
+            "note",
+            "resolve",
+            "close",
+            "reveal_reporter",
+            "ack_emergency",
+            "dispatch",
+            "on_scene",
+            "resolve_emergency",
+            "false_alarm",
+        },
         Role.SUPERVISOR: set(ACTION_ROLES),
         Role.AGENCY: {"note", "start_work", "resolve"},
         Role.MAYOR: set(),
