@@ -80,6 +80,17 @@ def _last_actor(session: Session, item_kind: str, item_id: int) -> str | None:
     )
 
 
+def _conflict(session: Session, item, item_kind: str, what: str) -> ConcurrentChange:
+    """Tell the loser who changed the item and what it looks like now."""
+    by = _last_actor(session, item_kind, item.id)
+    return ConcurrentChange(
+        f"#{item.id} {what} oleh {by or 'pengguna lain'} (status sekarang: {item.status})",
+        changed_by=by,
+        current_status=item.status,
+        current_version=item.version,
+    )
+
+
 def change_status(
     session: Session,
     *,
@@ -99,13 +110,7 @@ def change_status(
     if item is None:
         raise ActionRefused(f"{item_kind} #{item_id} tidak ditemukan")
     if expected_version is not None and item.version != expected_version:
-        by = _last_actor(session, item_kind, item_id)
-        raise ConcurrentChange(
-            f"#{item_id} sudah diubah oleh {by or 'pengguna lain'} (status sekarang: {item.status})",
-            changed_by=by,
-            current_status=item.status,
-            current_version=item.version,
-        )
+        raise _conflict(session, item, item_kind, "sudah diubah")
     from_status = item.status
     if not _ALLOWED[item_kind](from_status, to_status):
         raise ActionRefused(f"Status #{item_id} tidak dapat diubah dari '{item.status}' ke '{to_status}'")
@@ -123,14 +128,7 @@ def change_status(
     )
     if result.rowcount != 1:  # another transaction won between our read and our write
         session.rollback()
-        fresh = session.get(model, item_id)
-        by = _last_actor(session, item_kind, item_id)
-        raise ConcurrentChange(
-            f"#{item_id} baru saja diubah oleh {by or 'pengguna lain'} (status sekarang: {fresh.status})",
-            changed_by=by,
-            current_status=fresh.status,
-            current_version=fresh.version,
-        )
+        raise _conflict(session, session.get(model, item_id), item_kind, "baru saja diubah")
     session.add(
         StatusChange(
             item_kind=item_kind,

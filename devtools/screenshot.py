@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 
+from devtools.browser import CHROMIUM_BINARY, chromium_flags
+
 
 def screenshot(url: str, out: str, wait_s: float = 6.0, width: int = 1920, height: int = 1080, click: str | None = None) -> None:
     opts = Options()
-    opts.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--window-size={width},{height}",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='bcc-shot-')}",
-    ):
+    opts.binary_location = CHROMIUM_BINARY
+    for flag in ("--headless=new", *chromium_flags(width, height)):
         opts.add_argument(flag)
     driver = webdriver.Chrome(options=opts)
     try:

@@ -7,18 +7,18 @@ touches a Redis or a database it did not create.
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 
+from devtools.browser import CHROMIUM_BINARY, chromium_flags
 from devtools.servers import DEFAULT_PG_URL, RedisServer, postgres_available, temporary_postgres_database
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", DEFAULT_PG_URL)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 # Debian's chromium for dash[testing]; chromedriver is found on PATH.
-os.environ.setdefault("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+os.environ.setdefault("DASH_TEST_CHROMEPATH", CHROMIUM_BINARY)
 
 
 def pytest_setup_options():
@@ -26,18 +26,7 @@ def pytest_setup_options():
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    for flag in (
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1920,1080",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='bcc-chromium-')}",
-    ):
+    for flag in chromium_flags():
         options.add_argument(flag)
     return options
 
