@@ -86,7 +86,13 @@ def register_cli(app: Flask) -> None:
         try:
             with services().Session.begin() as s:
                 create_user(
-                    s, username=username, password=password, role=role, display_name=display_name, now=datetime.now(UTC), agency_code=agency_code
+                    s,
+                    username=username,
+                    password=password,
+                    role=role,
+                    display_name=display_name,
+                    now=datetime.now(UTC),
+                    agency_code=agency_code,
                 )
         except UserError as exc:
             raise click.ClickException(str(exc)) from None

@@ -5,6 +5,7 @@
 
   var GROUP_COLORS = { infrastruktur: "#ffb020", pelayanan: "#36c5f0", lainnya: "#c792ea" };
   var BUS_STALE_MS = 2 * 60 * 1000;
+  var NEW_PING_S = 4 * 1.6; /* the ping animation of .bcc-new in wall.css: 4 times 1.6 s */
   var OPEN = { baru: 1, dibaca: 1, diteruskan: 1, dikerjakan: 1 };
   var ACTIVE = { baru: 1, diterima: 1, dikirim: 1, di_lokasi: 1 };
   var STATUS_LABELS = {
@@ -80,8 +81,13 @@
     },
     newComplaintPoint: function (feature, latlng) {
       var p = feature.properties || {};
+      /* The layer is redrawn with every batch, which used to restart the CSS ping (4 × 1.6 s, wall.css)
+         of every new marker, so they pulsed, and repainted, for as long as batches kept coming.
+         Resume the ping where it was since the complaint arrived, and stop it when it is done. */
+      var age = p.arrived ? (Date.now() - p.arrived) / 1000 : 0;
+      var ping = age >= NEW_PING_S ? "animation:none" : "animation-delay:-" + age.toFixed(2) + "s";
       var icon = L.divIcon({
-        html: "<div class='bcc-new' style='background:" + (GROUP_COLORS[p.group] || "#999") + "'></div>",
+        html: "<div class='bcc-new' style='background:" + (GROUP_COLORS[p.group] || "#999") + ";" + ping + "'></div>",
         className: "bcc-new-wrap", iconSize: L.point(px(26), px(26))
       });
       return L.marker(latlng, { icon: icon, zIndexOffset: 500 });
@@ -119,11 +125,12 @@
     return { type: "Feature", geometry: { type: "Point", coordinates: [lon, lat] }, properties: props };
   }
 
-  function applyBatch(liveBatch, pollBatch, state, newData, emData, busData, kelData, ticker) {
+  function applyBatch(liveBatch, pollBatch, state, newData, emData, busData, kelData, ticker, cfg) {
     var nu = window.dash_clientside.no_update;
     var trig = (window.dash_clientside.callback_context.triggered || [])[0] || {};
     var batch = (trig.prop_id || "").indexOf("wall-poll-batch") === 0 ? pollBatch : liveBatch;
-    if (!batch || !state) { return [nu, nu, nu, nu, nu, nu]; }
+    if (!batch || !state) { return [nu, nu, nu, nu, nu, nu, nu, nu, nu, nu]; }
+    var before = { open: state.open, newToday: state.newToday, emActive: state.emActive };
     state = Object.assign({}, state);
     if (state.last && batch.prev !== state.last) {
       state.gap = (state.gap || 0) + 1; /* missed something: the server re-reads the snapshot */
@@ -137,9 +144,22 @@
     ((emData && emData.features) || []).forEach(function (f) { ems[f.properties.id] = f; });
     var buses = {};
     ((busData && busData.features) || []).forEach(function (f) { buses[f.properties.vehicle_id] = f; });
-    var kel = kelData ? JSON.parse(JSON.stringify(kelData)) : null;
-    var kelIndex = {};
-    if (kel) { kel.features.forEach(function (f) { kelIndex[f.properties.code] = f.properties; }); }
+    /* Only what a batch changes is returned; the rest stays no_update, so Dash and Leaflet redraw
+       nothing else (a bus fix alone used to redraw every layer, and kept a 10 fps batch stream
+       from fitting in the browser's time). */
+    var changed = { fresh: false, em: false, bus: false, tick: false };
+    var kel = null, kelIndex = null;
+    function kelProps(code) { /* the kelurahan's counts, on a copy made at the first change */
+      if (!kelData || !code) { return null; }
+      if (!kel) {
+        kel = Object.assign({}, kelData, { features: kelData.features.map(function (f) {
+          return Object.assign({}, f, { properties: Object.assign({}, f.properties) }); /* geometry shared, never changed */
+        }) });
+        kelIndex = {};
+        kel.features.forEach(function (f) { kelIndex[f.properties.code] = f.properties; });
+      }
+      return kelIndex[code] || null;
+    }
     var tick = (ticker || []).slice();
     var now = new Date().toISOString();
 
@@ -148,15 +168,18 @@
         if (known["c" + c.id]) { return; }
         known["c" + c.id] = 1;
         var group = groups[c.category_code] || "lainnya";
-        newFeatures.push(point(c.lat, c.lon, { id: c.id, group: group, category: c.category_code, status: c.status }));
+        newFeatures.push(point(c.lat, c.lon, { id: c.id, group: group, category: c.category_code, status: c.status, arrived: Date.now() }));
+        changed.fresh = changed.tick = true;
         state.open = (state.open || 0) + 1;
         state.newToday = (state.newToday || 0) + 1;
-        if (c.kelurahan_code && kelIndex[c.kelurahan_code]) { kelIndex[c.kelurahan_code].open = (kelIndex[c.kelurahan_code].open || 0) + 1; }
+        var kp = kelProps(c.kelurahan_code);
+        if (kp) { kp.open = (kp.open || 0) + 1; }
         tick.unshift({ kind: "complaint", title: c.title, category: c.category_code, kelurahan: (state.kelNames || {})[c.kelurahan_code] || "", at: c.reported_at });
       });
       (ev.emergencies || []).forEach(function (e) {
         if (ems[e.id]) { return; }
         ems[e.id] = point(e.lat, e.lon, { id: e.id, kind: e.kind, status: e.status, pressed_at: e.pressed_at });
+        changed.em = changed.tick = true;
         state.emActive = (state.emActive || 0) + 1;
         state.emUnack = (state.emUnack || 0) + 1;
         tick.unshift({ kind: "emergency", title: KIND_LABELS[e.kind] || "Darurat", category: e.kind, kelurahan: (state.kelNames || {})[e.kelurahan_code] || "", at: e.pressed_at });
@@ -165,6 +188,7 @@
         var old = buses[v.vehicle_id];
         if (old && Date.parse(old.properties.last_recorded_at) >= Date.parse(v.last_recorded_at)) { return; }
         buses[v.vehicle_id] = point(v.last_lat, v.last_lon, v);
+        changed.bus = true;
       });
       if (ev.type === "status") {
         if (ev.item_kind === "emergency" && ems[ev.item_id]) {
@@ -172,30 +196,37 @@
           if (f.properties.status === "baru" && ev.to_status !== "baru") { state.emUnack = Math.max(0, (state.emUnack || 0) - 1); }
           f.properties.status = ev.to_status;
           if (ACTIVE[ev.to_status]) { ems[ev.item_id] = f; } else { delete ems[ev.item_id]; state.emActive = Math.max(0, (state.emActive || 0) - 1); }
+          changed.em = true;
         }
         if (ev.item_kind === "complaint" && OPEN[ev.from_status] && !OPEN[ev.to_status]) {
           state.open = Math.max(0, (state.open || 0) - 1);
         }
         var what = (STATUS_LABELS[ev.to_status] || ev.to_status) + (ev.agency_code && (ev.to_status === "diteruskan" || ev.to_status === "dikerjakan") ? " " + ev.agency_code : "");
         tick.unshift({ kind: "status", title: (ev.item_kind === "emergency" ? "SOS" : "") + "#" + ev.item_id + " " + what, category: "", kelurahan: "", at: ev.at });
+        changed.tick = true;
       }
     });
     state.known = known;
     state.maxOpen = 0;
-    if (kel) { kel.features.forEach(function (f) { state.maxOpen = Math.max(state.maxOpen, f.properties.open || 0); }); }
+    if (kel || kelData) { (kel || kelData).features.forEach(function (f) { state.maxOpen = Math.max(state.maxOpen, f.properties.open || 0); }); }
     var emList = Object.keys(ems).map(function (k) { return ems[k]; });
     state.oldestUnack = null;
     emList.forEach(function (f) {
       if (f.properties.status === "baru" && (!state.oldestUnack || f.properties.pressed_at < state.oldestUnack)) { state.oldestUnack = f.properties.pressed_at; }
     });
     state.updatedAt = now;
+    tick = tick.slice(0, 12);
     return [
       state,
-      { type: "FeatureCollection", features: newFeatures.slice(-2000) },
-      { type: "FeatureCollection", features: emList },
-      { type: "FeatureCollection", features: Object.keys(buses).map(function (k) { return buses[k]; }) },
+      changed.fresh ? { type: "FeatureCollection", features: newFeatures.slice(-2000) } : nu,
+      changed.em ? { type: "FeatureCollection", features: emList } : nu,
+      changed.bus ? { type: "FeatureCollection", features: Object.keys(buses).map(function (k) { return buses[k]; }) } : nu,
       kel || nu,
-      tick.slice(0, 12)
+      changed.tick ? tick : nu,
+      changed.tick ? renderTickerOnce(tick, cfg) : nu,
+      state.open !== before.open ? fmtNum(state.open) : nu,
+      state.newToday !== before.newToday ? fmtNum(state.newToday) : nu,
+      state.emActive !== before.emActive ? fmtNum(state.emActive) : nu
     ];
   }
 
@@ -217,8 +248,11 @@
 
   function tx(cfg, key) { var lang = (cfg && cfg.lang) || "id"; return (TEXT[lang] || TEXT.id)[key]; }
 
+  /* one formatter for every ticker line: toLocaleTimeString builds a new one per call, which was
+     the most expensive part of drawing the ticker */
+  var WIB_HM = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", hour12: false });
   function wibTime(iso) {
-    return new Date(iso).toLocaleTimeString("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", hour12: false }).replace(".", ":");
+    return WIB_HM.format(new Date(iso)).replace(".", ":");
   }
 
   function ago(cfg, iso) {
@@ -235,6 +269,34 @@
 
   function fmtNum(n) { return (n == null ? "—" : String(n)); }
 
+  function tickerChildren(items, cfg) {
+    if (!items || !items.length) { return tx(cfg, "empty"); }
+    return items.map(function (it) {
+      var label = it.kind === "emergency" ? tx(cfg, "emergency") : it.kind === "status" ? tx(cfg, "status") : tx(cfg, "complaint");
+      return el("Span", { className: "tick " + it.kind }, [
+        el("B", {}, wibTime(it.at)), " ", el("Span", { className: "tag" }, label), " ",
+        it.title || "", it.kelurahan ? " — " + it.kelurahan : ""
+      ]);
+    });
+  }
+
+  /* the ticker items applyBatch drew, so that renderTicker does not draw them a second time */
+  var lastTicker = { items: null, lang: null };
+  function renderTickerOnce(items, cfg) {
+    lastTicker = { items: items, lang: cfg && cfg.lang };
+    return tickerChildren(items, cfg);
+  }
+  function sameItems(a, b) {
+    if (!a || !b || a.length !== b.length) { return false; }
+    for (var i = 0; i < a.length; i++) {
+      if (a[i].kind !== b[i].kind || a[i].title !== b[i].title || a[i].at !== b[i].at || a[i].kelurahan !== b[i].kelurahan) { return false; }
+    }
+    return true;
+  }
+
+  /* `value`, or no_update when that is what is shown already (each update costs Dash a redraw) */
+  function changedTo(value, shown) { return value === shown ? window.dash_clientside.no_update : value; }
+
   window.bccWall = map;
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     wall: {
@@ -247,7 +309,7 @@
         var gap = (state && state.gap) || 0;
         return gap > 0 && gap !== current ? gap : window.dash_clientside.no_update;
       },
-      renderInstant: function (state, shadeClicks, cfg, kel) {
+      renderInstant: function (state, shadeClicks, cfg, kel, shownOpen, shownNew, shownEm, shownHideout) {
         var nu = window.dash_clientside.no_update;
         if (!state) { return [nu, nu, nu, nu]; }
         var overdueMode = ((cfg && cfg.shade) === "overdue") !== ((shadeClicks || 0) % 2 === 1);
@@ -262,18 +324,20 @@
         if (title) { title.textContent = tx(cfg, overdueMode ? "legend_overdue" : "legend_open"); }
         var mx = document.getElementById("wall-legend-max");
         if (mx) { mx.textContent = String(overdueMode ? maxOverdue : maxOpen); }
-        return [fmtNum(state.open), fmtNum(state.newToday), fmtNum(state.emActive),
-                { mode: overdueMode ? "overdue" : "open", maxOpen: maxOpen, maxOverdue: maxOverdue }];
+        var hideout = { mode: overdueMode ? "overdue" : "open", maxOpen: maxOpen, maxOverdue: maxOverdue };
+        var sh = shownHideout || {};
+        return [changedTo(fmtNum(state.open), shownOpen), changedTo(fmtNum(state.newToday), shownNew),
+                changedTo(fmtNum(state.emActive), shownEm),
+                sh.mode === hideout.mode && sh.maxOpen === maxOpen && sh.maxOverdue === maxOverdue ? nu : hideout];
       },
       renderTicker: function (items, cfg) {
-        if (!items || !items.length) { return tx(cfg, "empty"); }
-        return items.map(function (it) {
-          var label = it.kind === "emergency" ? tx(cfg, "emergency") : it.kind === "status" ? tx(cfg, "status") : tx(cfg, "complaint");
-          return el("Span", { className: "tick " + it.kind }, [
-            el("B", {}, wibTime(it.at)), " ", el("Span", { className: "tag" }, label), " ",
-            it.title || "", it.kelurahan ? " — " + it.kelurahan : ""
-          ]);
-        });
+        /* applyBatch has drawn these items already when they came from a live batch */
+        var ticker = document.getElementById("wall-ticker");
+        if (sameItems(items, lastTicker.items) && (cfg && cfg.lang) === lastTicker.lang && ticker &&
+            ticker.querySelectorAll(".tick").length === items.length) {
+          return window.dash_clientside.no_update;
+        }
+        return tickerChildren(items, cfg);
       },
       clock: function (n, connected, state, health, cfg) {
         var now = new Date();
@@ -307,14 +371,15 @@
         if (audio) { audio.muted = false; audio.play().then(function () { audio.pause(); audio.currentTime = 0; }).catch(function () {}); }
         return true;
       },
-      alarm: function (state, soundOn, cfg) {
+      alarm: function (state, soundOn, cfg, shownRoot, shownBtn, shownBtnClass) {
         var unack = (state && state.emUnack) || 0;
         var audio = document.getElementById("wall-alarm-audio");
         if (audio) {
           if (unack > 0 && soundOn) { audio.loop = true; audio.play().catch(function () {}); }
           else { audio.pause(); audio.currentTime = 0; }
         }
-        return [unack > 0 ? "wall alarm" : "wall", tx(cfg, soundOn ? "sound_on" : "sound_off"), soundOn ? "sound-btn on" : "sound-btn off"];
+        return [changedTo(unack > 0 ? "wall alarm" : "wall", shownRoot), changedTo(tx(cfg, soundOn ? "sound_on" : "sound_off"), shownBtn),
+                changedTo(soundOn ? "sound-btn on" : "sound-btn off", shownBtnClass)];
       }
     }
   });

@@ -1,4 +1,4 @@
-"""Reads `<prefix>changes` and emits one batch per 50 ms window to every screen.
+"""Reads `<prefix>changes` and emits batches to every screen, at most one per 50 ms window.
 
 Why a relay: a Dash prop keeps only its latest value, so several emitters (workers, web processes)
 sending at once make browsers drop events. One relay batching on a short window lost none in the
@@ -32,9 +32,10 @@ class LiveRelay:
         self.manager = socketio.RedisManager(settings.redis_url, channel=channel, write_only=True)
         self.stop = stop or threading.Event()
         self.prev_id: str | None = None  # None after a (re)start: screens treat the first batch as a gap
+        self._emitted_at = 0.0  # time.monotonic() of the last emit
 
-    def _read(self, last_id: str, block_ms: int) -> list[tuple[str, dict]]:
-        resp = self.redis.xread({self.keys.changes: last_id}, block=block_ms, count=MAX_EVENTS_PER_BATCH)
+    def _read(self, last_id: str, block_ms: int | None, count: int = MAX_EVENTS_PER_BATCH) -> list[tuple[str, dict]]:
+        resp = self.redis.xread({self.keys.changes: last_id}, block=block_ms, count=count)
         out = []
         for _key, entries in resp or []:
             for eid, fields in entries:
@@ -52,15 +53,16 @@ class LiveRelay:
                 got = self._read(last_id, 1000)
                 if not got:
                     continue
-                deadline = time.monotonic() + WINDOW_S
-                while len(got) < MAX_EVENTS_PER_BATCH:
-                    remaining_ms = int((deadline - time.monotonic()) * 1000)
-                    if remaining_ms <= 0:
-                        break
-                    more = self._read(got[-1][0], remaining_ms)
-                    if not more:
-                        break
-                    got += more
+                # At most one batch per window: what comes within WINDOW_S of the last emit waits
+                # for the window to end and goes with everything that arrived meanwhile; what comes
+                # later goes at once (a quiet stream gains nothing by waiting). The wait is a sleep
+                # followed by a read that does not block, not XREAD BLOCK with the time left: Redis
+                # times out blocked commands only every 1000/hz ms (100 ms at the default hz 10),
+                # which stretched a 50 ms window to 100-150 ms.
+                wait = self._emitted_at + WINDOW_S - time.monotonic()
+                if wait > 0 and len(got) < MAX_EVENTS_PER_BATCH:
+                    time.sleep(wait)
+                    got += self._read(got[-1][0], None, MAX_EVENTS_PER_BATCH - len(got))
                 last_id = got[-1][0]
                 self.emit([e for _, e in got if e is not None], last_id)
             except redis.RedisError as exc:
@@ -73,6 +75,7 @@ class LiveRelay:
         batch = {"prev": self.prev_id, "last": last_id, "events": events}
         self.manager.emit(SOCKET_EVENT, batch, namespace=SOCKET_NAMESPACE)
         self.prev_id = last_id
+        self._emitted_at = time.monotonic()
 
 
 def run_relay(settings: Settings) -> None:

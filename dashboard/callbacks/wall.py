@@ -93,7 +93,18 @@ def wall_snapshot(cfg, _rebase, _connected, _resync):
         "known": {f"c{c['id']}": 1 for c in complaints[-5000:]},
         "snapshotAt": now.isoformat(),
     }
-    base = _points([{"id": c["id"], "lat": c["lat"], "lon": c["lon"], "g": c["group"], "o": c["overdue"]} for c in complaints])
+    # Built directly (not through _points): with 20,000 open complaints this is a fifth of the time.
+    base = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [c["lon"], c["lat"]]},
+                "properties": {"id": c["id"], "g": c["group"], "o": c["overdue"]},
+            }
+            for c in complaints
+        ],
+    }
     route_fc = {
         "type": "FeatureCollection",
         "features": [
@@ -127,6 +138,12 @@ callbacks.clientside(
     Output(ids.WALL_BUSES, "data", allow_duplicate=True),
     Output(ids.WALL_KEL, "data", allow_duplicate=True),
     Output(ids.WALL_TICKER_STORE, "data", allow_duplicate=True),
+    # Drawn here too, not only by renderTicker/renderInstant below: Dash runs those only once no
+    # callback writing their inputs is pending, so while batches keep coming they would wait.
+    Output(ids.WALL_TICKER, "children", allow_duplicate=True),
+    Output(ids.WALL_KPI_OPEN, "children", allow_duplicate=True),
+    Output(ids.WALL_KPI_NEW, "children", allow_duplicate=True),
+    Output(ids.WALL_KPI_EMERG, "children", allow_duplicate=True),
     Input(ids.WALL_SOCKET, f"data-{SOCKET_EVENT}"),
     Input(ids.WALL_POLL_BATCH, "data"),
     State(ids.WALL_STATE, "data"),
@@ -135,6 +152,7 @@ callbacks.clientside(
     State(ids.WALL_BUSES, "data"),
     State(ids.WALL_KEL, "data"),
     State(ids.WALL_TICKER_STORE, "data"),
+    State(ids.WALL_CFG, "data"),
     prevent_initial_call=True,
 )
 
@@ -184,6 +202,11 @@ callbacks.clientside(
     Input(ids.WALL_SHADE_BTN, "n_clicks"),
     State(ids.WALL_CFG, "data"),
     State(ids.WALL_KEL, "data"),
+    # what is shown now: only what differs is sent back (every update costs the browser a redraw)
+    State(ids.WALL_KPI_OPEN, "children"),
+    State(ids.WALL_KPI_NEW, "children"),
+    State(ids.WALL_KPI_EMERG, "children"),
+    State(ids.WALL_KEL, "hideout"),
 )
 
 callbacks.clientside(
@@ -238,6 +261,9 @@ callbacks.clientside(
     Input(ids.WALL_STATE, "data"),
     Input(ids.WALL_SOUND_ON, "data"),
     State(ids.WALL_CFG, "data"),
+    State(ids.WALL_ROOT, "className"),
+    State(ids.WALL_SOUND_BTN, "children"),
+    State(ids.WALL_SOUND_BTN, "className"),
 )
 
 
