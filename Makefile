@@ -39,8 +39,9 @@ unit: $(VENV)/.installed
 integration: setup-test
 	$(BIN)/python -m pytest tests/integration
 
-bench: setup  ## print the benchmark figures
+bench: setup-test  ## print the benchmark figures (the wall bench drives Chromium)
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.wall_latency
 
 lock:  ## re-pin the whole dependency tree from requirements-dev.txt
 	rm -rf /tmp/bcc-lock-venv && $(PYTHON) -m venv /tmp/bcc-lock-venv
