@@ -68,18 +68,15 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access.db import make_engine, make_session_factory
-from data_access.migrate import upgrade
 from data_access.models import Complaint, Emergency, StatusChange, Vehicle, VehiclePosition
 from data_access.reference import (
     active_posts,
     category_policies,
     contract_context,
     kelurahan_centers,
-    load_reference,
-    load_samples,
 )
 from data_access.streams import StreamKeys
-from devtools.servers import DEFAULT_PG_URL, RedisServer, postgres_available, temporary_postgres_database
+from devtools.servers import DEFAULT_PG_URL, RedisServer, postgres_available, prepare_database, temporary_postgres_database
 from domain.contract import STREAMS, Rejection, validate_entry
 from domain.sla import WIB
 from geo import AreaIndex
@@ -171,13 +168,7 @@ def fresh_database(backend: str, tmp: Path, name: str, pg_url: str) -> Iterator[
     else:
         cm = temporary_postgres_database(pg_url)
     with cm as url:
-        upgrade(url)
-        engine = make_engine(url)
-        with make_session_factory(engine)() as s, s.begin():
-            load_reference(s)
-            load_samples(s)
-        engine.dispose()
-        yield url
+        yield prepare_database(url)
 
 
 @contextmanager

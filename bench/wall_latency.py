@@ -86,11 +86,11 @@ from selenium.webdriver.chrome.options import Options
 from sqlalchemy import func, insert, select
 
 from data_access.db import make_engine, make_session_factory
-from data_access.migrate import upgrade
 from data_access.models import Complaint, Vehicle
-from data_access.reference import bus_routes, category_policies, load_reference, load_samples
+from data_access.reference import bus_routes, category_policies
 from data_access.streams import StreamKeys
-from devtools.servers import RedisServer, free_port
+from devtools.browser import CHROMIUM_BINARY, CHROMIUM_FLAGS
+from devtools.servers import RedisServer, free_port, prepare_database
 from domain.sla import WIB, working_days_deadline
 from geo import load_city_areas
 from geo.sampling import random_point_in
@@ -118,14 +118,7 @@ def log(msg: str) -> None:
 
 
 def fresh_database(path: Path) -> str:
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine).begin() as s:
-        load_reference(s)
-        load_samples(s)
-    engine.dispose()
-    return url
+    return prepare_database(f"sqlite:///{path}")
 
 
 class Process:
@@ -217,21 +210,8 @@ def wait_http(url: str, proc: Process, timeout_s: float = 60.0) -> None:
 
 def make_driver(profile_dir: Path) -> webdriver.Chrome:
     opts = Options()
-    opts.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-        "--window-size=1920,1080",
-        f"--user-data-dir={profile_dir}",
-    ):
+    opts.binary_location = CHROMIUM_BINARY
+    for flag in ("--headless=new", *CHROMIUM_FLAGS, "--window-size=1920,1080", f"--user-data-dir={profile_dir}"):
         opts.add_argument(flag)
     driver = webdriver.Chrome(options=opts)
     driver.set_window_size(1920, 1080)

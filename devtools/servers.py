@@ -119,3 +119,18 @@ def temporary_postgres_database(admin_url: str = DEFAULT_PG_URL):
             )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+def prepare_database(url: str) -> str:
+    """Migrate an empty database and load reference data plus the sample posts and routes."""
+    from data_access.db import make_engine, make_session_factory
+    from data_access.migrate import upgrade
+    from data_access.reference import load_reference, load_samples
+
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as s:
+        load_reference(s)
+        load_samples(s)
+    engine.dispose()
+    return url

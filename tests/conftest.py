@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from devtools.browser import CHROMIUM_BINARY, chromium_flags
-from devtools.servers import DEFAULT_PG_URL, RedisServer, postgres_available, temporary_postgres_database
+from devtools.servers import DEFAULT_PG_URL, RedisServer, postgres_available, prepare_database, temporary_postgres_database
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", DEFAULT_PG_URL)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -63,14 +63,4 @@ def database_url(request, tmp_path, pg_unavailable_reason):
 @pytest.fixture
 def migrated_url(database_url):
     """The database with the schema, reference data and sample posts/routes."""
-    from data_access.db import make_engine, make_session_factory
-    from data_access.migrate import upgrade
-    from data_access.reference import load_reference, load_samples
-
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    with make_session_factory(engine).begin() as s:
-        load_reference(s)
-        load_samples(s)
-    engine.dispose()
-    return database_url
+    return prepare_database(database_url)

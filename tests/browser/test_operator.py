@@ -12,10 +12,9 @@ from selenium.webdriver.common.keys import Keys
 from app import create_dash
 from dashboard.auth import now_utc
 from data_access.db import make_engine, make_session_factory
-from data_access.migrate import upgrade
 from data_access.models import Complaint
-from data_access.reference import load_reference, load_samples
 from data_access.users import create_user
+from devtools.servers import prepare_database
 from live.relay import LiveRelay
 from tests.conftest import ARTIFACTS
 from tests.integration.helpers import BackgroundWorker, complaint, worker_settings, xadd_all
@@ -26,12 +25,9 @@ PASSWORD = "kata-sandi-operator-uji"
 
 @pytest.fixture
 def stack(redis_server, tmp_path, stream_prefix):
-    url = f"sqlite:///{tmp_path / 'bcc.sqlite3'}"
-    upgrade(url)
+    url = prepare_database(f"sqlite:///{tmp_path / 'bcc.sqlite3'}")
     Session = make_session_factory(make_engine(url))
     with Session.begin() as s:
-        load_reference(s)
-        load_samples(s)
         create_user(s, username="op1", password=PASSWORD, role="operator", display_name="Operator Satu", now=now_utc())
         create_user(s, username="wk", password=PASSWORD, role="mayor", display_name="Wali Kota", now=now_utc())
     settings = worker_settings(redis_server.url, url, stream_prefix, wall_token=TOKEN)

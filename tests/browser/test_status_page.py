@@ -5,20 +5,13 @@ from __future__ import annotations
 import redis
 
 from app import create_dash
+from devtools.servers import prepare_database
 from tests.conftest import ARTIFACTS
 from tests.integration.helpers import bus_fix, complaint, emergency, run_until_idle, worker_settings, xadd_all
 
 
 def test_status_page_shows_live_counts_and_stream_health(dash_duo, redis_server, tmp_path, stream_prefix):
-    from data_access.db import make_engine, make_session_factory
-    from data_access.migrate import upgrade
-    from data_access.reference import load_reference, load_samples
-
-    url = f"sqlite:///{tmp_path / 'bcc.sqlite3'}"
-    upgrade(url)
-    with make_session_factory(make_engine(url)).begin() as s:
-        load_reference(s)
-        load_samples(s)
+    url = prepare_database(f"sqlite:///{tmp_path / 'bcc.sqlite3'}")
     r = redis.Redis.from_url(redis_server.url)
     xadd_all(
         r,

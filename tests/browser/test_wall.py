@@ -14,10 +14,9 @@ import socketio
 from app import create_dash
 from data_access.actions import acknowledge_emergency, announce
 from data_access.db import make_engine, make_session_factory
-from data_access.migrate import upgrade
 from data_access.models import Emergency
-from data_access.reference import load_reference, load_samples
 from data_access.streams import StreamKeys
+from devtools.servers import prepare_database
 from live.relay import LiveRelay
 from tests.conftest import ARTIFACTS
 from tests.integration.helpers import BackgroundWorker, bus_fix, complaint, emergency, worker_settings, xadd_all
@@ -28,11 +27,7 @@ PII = ("1275010101900001", "3275010101900001", "081234567890", "081200000000", "
 
 @pytest.fixture
 def stack(redis_server, tmp_path, stream_prefix):
-    url = f"sqlite:///{tmp_path / 'bcc.sqlite3'}"
-    upgrade(url)
-    with make_session_factory(make_engine(url)).begin() as s:
-        load_reference(s)
-        load_samples(s)
+    url = prepare_database(f"sqlite:///{tmp_path / 'bcc.sqlite3'}")
     settings = worker_settings(redis_server.url, url, stream_prefix, wall_token=TOKEN)
     r = redis.Redis.from_url(redis_server.url)
     xadd_all(r, stream_prefix, [("complaints", complaint(i)) for i in range(3)] + [("bus_gps", bus_fix(i)) for i in range(3)])
