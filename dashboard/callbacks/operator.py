@@ -98,38 +98,58 @@ def show_detail(selected_rows, _done, current):
     return [*head, html.H3("Riwayat"), history], selected, agency
 
 
+# button → (permission, item kind, target status, needs an agency, needs a note)
+ACTIONS = {
+    ids.OP_BTN_READ: ("mark_read", "complaint", "dibaca", False, False),
+    ids.OP_BTN_ASSIGN: ("assign", "complaint", "diteruskan", True, False),
+    ids.OP_BTN_RESOLVE: ("resolve", "complaint", "selesai", False, True),
+    ids.OP_BTN_REJECT: ("reject", "complaint", "ditolak", False, True),
+    ids.OP_BTN_ACK: ("ack_emergency", "emergency", "diterima", False, False),
+    ids.OP_BTN_DISPATCH: ("dispatch", "emergency", "dikirim", False, False),
+    ids.OP_BTN_ON_SCENE: ("on_scene", "emergency", "di_lokasi", False, False),
+    ids.OP_BTN_EM_DONE: ("resolve_emergency", "emergency", "selesai", False, False),
+    ids.OP_BTN_FALSE: ("false_alarm", "emergency", "palsu", False, True),
+}
+
+
+def _bad(text: str):
+    return html.P(text, className="msg bad")
+
+
 @callbacks.callback(
     Output(ids.OP_MESSAGE, "children"),
     Output(ids.OP_DONE, "data"),
-    Input(ids.OP_BTN_READ, "n_clicks"),
-    Input(ids.OP_BTN_ASSIGN, "n_clicks"),
-    Input(ids.OP_BTN_ACK, "n_clicks"),
+    Output(ids.OP_NOTE, "value"),
+    *[Input(button, "n_clicks") for button in ACTIONS],
     State(ids.OP_SELECTED, "data"),
     State(ids.OP_AGENCY, "value"),
+    State(ids.OP_NOTE, "value"),
     State(ids.OP_DONE, "data"),
     prevent_initial_call=True,
 )
-def act(_read, _assign, _ack, selected, agency, done):
-    role = current_role()
-    plan = {
-        ids.OP_BTN_READ: ("mark_read", "complaint", "dibaca"),
-        ids.OP_BTN_ASSIGN: ("assign", "complaint", "diteruskan"),
-        ids.OP_BTN_ACK: ("ack_emergency", "emergency", "diterima"),
-    }.get(ctx.triggered_id)
+def act(*args):
+    selected, agency, note, done = args[-4:]
+    plan = ACTIONS.get(ctx.triggered_id)
     if plan is None:
         raise PreventUpdate
-    action, kind, to_status = plan
-    if not may_do(role, action):
-        return html.P("Anda tidak berwenang melakukan tindakan ini.", className="msg bad"), no_update
+    action, kind, to_status, needs_agency, needs_note = plan
+    note = (note or "").strip() or None
+    if not may_do(current_role(), action):
+        return _bad("Anda tidak berwenang melakukan tindakan ini."), no_update, no_update
     if not selected:
-        return html.P("Pilih item dahulu.", className="msg bad"), no_update
+        return _bad("Pilih item dahulu."), no_update, no_update
     if selected["kind"] != kind:
-        return html.P("Tindakan ini tidak berlaku untuk item yang dipilih.", className="msg bad"), no_update
-    if action == "assign" and not agency:
-        return html.P("Pilih OPD tujuan.", className="msg bad"), no_update
+        return _bad("Tindakan ini tidak berlaku untuk item yang dipilih."), no_update, no_update
+    if needs_agency and not agency:
+        return _bad("Pilih OPD tujuan."), no_update, no_update
+    if needs_note and not note:
+        return _bad("Tulis catatan atau alasannya dahulu."), no_update, no_update
     svc = services()
     try:
         with svc.Session.begin() as s:
+            values = None
+            if to_status == "dikirim":
+                values = {"dispatched_post_id": s.get(Emergency, selected["id"]).nearest_post_id}
             outcome = change_status(
                 s,
                 item_kind=kind,
@@ -138,11 +158,15 @@ def act(_read, _assign, _ack, selected, agency, done):
                 actor=_actor(),
                 now=now_utc(),
                 expected_version=selected.get("version"),
-                agency_code=agency if action == "assign" else None,
+                agency_code=agency if needs_agency else None,
+                note=note,
+                values=values,
             )
+            if to_status == "ditolak":
+                s.query(Complaint).filter(Complaint.id == selected["id"]).update({"reject_reason": note})
     except ConcurrentChange as exc:
-        return html.P(f"{exc}. Tampilan sudah diperbarui.", className="msg bad"), (done or 0) + 1
+        return _bad(f"{exc}. Tampilan sudah diperbarui."), (done or 0) + 1, no_update
     except ActionRefused as exc:
-        return html.P(str(exc), className="msg bad"), no_update
+        return _bad(str(exc)), no_update, no_update
     announce(svc.redis, svc.keys, outcome)
-    return html.P(f"#{outcome.item_id}: {outcome.from_status} → {outcome.to_status}", className="msg ok"), (done or 0) + 1
+    return html.P(f"#{outcome.item_id}: {outcome.from_status} → {outcome.to_status}", className="msg ok"), (done or 0) + 1, ""

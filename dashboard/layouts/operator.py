@@ -113,12 +113,30 @@ def layout(**_query):
                         children=[
                             html.Div(id=ids.OP_DETAIL, children=html.P("Pilih baris untuk melihat rincian.")),
                             dcc.Dropdown(id=ids.OP_AGENCY, options=agency_options, placeholder="OPD tujuan", clearable=False),
+                            dcc.Textarea(
+                                id=ids.OP_NOTE,
+                                placeholder="Catatan / alasan (wajib untuk selesai, tolak, alarm palsu)",
+                                className="op-note",
+                            ),
                             html.Div(
                                 className="op-actions",
                                 children=[
                                     html.Button("Tandai dibaca", id=ids.OP_BTN_READ, n_clicks=0),
                                     html.Button("Teruskan ke OPD", id=ids.OP_BTN_ASSIGN, n_clicks=0),
+                                    html.Button("Selesai", id=ids.OP_BTN_RESOLVE, n_clicks=0),
+                                    html.Button("Tolak", id=ids.OP_BTN_REJECT, n_clicks=0, className="secondary"),
+                                ],
+                            ),
+                            html.Div(
+                                className="op-actions",
+                                children=[
                                     html.Button("Terima darurat", id=ids.OP_BTN_ACK, n_clicks=0, className="danger"),
+                                    html.Button(
+                                        "Kirim petugas (pos terdekat)", id=ids.OP_BTN_DISPATCH, n_clicks=0, className="danger"
+                                    ),
+                                    html.Button("Petugas di lokasi", id=ids.OP_BTN_ON_SCENE, n_clicks=0),
+                                    html.Button("Darurat selesai", id=ids.OP_BTN_EM_DONE, n_clicks=0),
+                                    html.Button("Alarm palsu", id=ids.OP_BTN_FALSE, n_clicks=0, className="secondary"),
                                 ],
                             ),
                             html.Div(id=ids.OP_MESSAGE, role="status"),

@@ -12,12 +12,12 @@ from selenium.webdriver.common.keys import Keys
 from app import create_dash
 from dashboard.auth import now_utc
 from data_access.db import make_engine, make_session_factory
-from data_access.models import Complaint
+from data_access.models import Complaint, Emergency
 from data_access.users import create_user
 from devtools.servers import prepare_database
 from live.relay import LiveRelay
 from tests.conftest import ARTIFACTS
-from tests.integration.helpers import BackgroundWorker, complaint, worker_settings, xadd_all
+from tests.integration.helpers import BackgroundWorker, complaint, emergency, worker_settings, xadd_all
 
 TOKEN = "uji-dinding-operator"
 PASSWORD = "kata-sandi-operator-uji"
@@ -94,3 +94,31 @@ def test_operator_console_needs_a_login(dash_duo, stack):
     dash_duo.driver.get(f"{dash_duo.server_url}/operator")
     dash_duo.wait_for_contains_text("main", "Silakan masuk", timeout=15)
     assert not dash_duo.find_elements("#op-grid")
+
+
+def test_operator_handles_an_emergency_and_is_refused_what_only_a_supervisor_may_do(dash_duo, stack):
+    settings, Session = stack
+    r = redis.Redis.from_url(settings.redis_url)
+    xadd_all(r, settings.stream_prefix, [("emergencies", emergency(9, kind="kejahatan"))])
+    dash_duo.start_server(create_dash(settings))
+    _login(dash_duo, "op1")
+    dash_duo.wait_for_contains_text("#op-grid", "DARURAT", timeout=15)
+    dash_duo.find_element("#op-grid .ag-row.row-emergency").click()
+    dash_duo.wait_for_contains_text("#op-detail", "Pos terdekat: Pos Polisi", timeout=10)
+    dash_duo.find_element("#op-btn-ack").click()
+    dash_duo.wait_for_contains_text("#op-message", "baru → diterima", timeout=10)
+    dash_duo.find_element("#op-btn-dispatch").click()
+    dash_duo.wait_for_contains_text("#op-message", "diterima → dikirim", timeout=10)
+    with Session() as s:
+        e = s.query(Emergency).one()
+        assert e.status == "dikirim" and e.dispatched_post_id == e.nearest_post_id and e.acknowledged_at is not None
+
+    rows = dash_duo.find_elements("#op-grid .ag-row")
+    complaint_row = next(row for row in rows if "Drainase" in row.text)
+    complaint_row.click()
+    dash_duo.wait_for_contains_text("#op-detail", "Pengaduan #", timeout=10)
+    dash_duo.find_element("#op-note").send_keys("spam")
+    dash_duo.find_element("#op-btn-reject").click()
+    dash_duo.wait_for_contains_text("#op-message", "tidak berwenang", timeout=10)
+    with Session() as s:
+        assert s.query(Complaint).one().status == "baru"
