@@ -30,6 +30,7 @@ from data_access.reference import active_posts, category_policies, contract_cont
 from data_access.streams import StreamKeys, entry_time
 from domain.contract import Rejection, decode_fields, validate_entry
 from domain.live_events import change_event
+from domain.sla import warm_holidays
 from geo import AreaIndex
 from ingest.enrich import EnrichContext, build_rows
 from ingest.publish import ChangePublisher
@@ -76,6 +77,7 @@ class IngestWorker:
         self.Session = make_session_factory(self.engine)
         self.publisher = ChangePublisher(self.redis, self.keys.changes)
         self.areas = AreaIndex()
+        warm_holidays(self.clock().date())
         self._context_loaded_at = 0.0
         self._last_claim = 0.0
         self._last_lag = 0.0
