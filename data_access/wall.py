@@ -53,10 +53,30 @@ class WallKpis:
     agencies: list[AgencyResponse] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class InstantCounts:
+    """The numbers the wall also updates itself from live batches (a snapshot's starting point)."""
+
+    open_complaints: int
+    new_today: int
+    emergencies_active: int
+    emergencies_unacknowledged: int
+    oldest_unacknowledged_at: datetime | None
+
+
+def instant_counts(session: Session, *, now: datetime, tz: ZoneInfo) -> InstantCounts:
+    c, e = Complaint, Emergency
+    open_count = session.scalar(select(func.count()).where(c.status.in_(OPEN))) or 0
+    new_today = session.scalar(select(func.count()).where(c.reported_at >= start_of_local_day(now, tz))) or 0
+    active = session.scalar(select(func.count()).where(e.status.in_(ACTIVE))) or 0
+    unack = session.execute(select(func.count(), func.min(e.pressed_at)).where(e.status == "baru")).one()
+    return InstantCounts(open_count, new_today, active, unack[0] or 0, unack[1])
+
+
 def wall_kpis(session: Session, *, now: datetime, tz: ZoneInfo) -> WallKpis:
     day_start = start_of_local_day(now, tz)
     c = Complaint
-    open_count = session.scalar(select(func.count()).where(c.status.in_(OPEN))) or 0
+    counts = instant_counts(session, now=now, tz=tz)
     overdue = session.scalar(select(func.count()).where(_overdue_clause(now))) or 0
     today = session.execute(
         select(c.reported_at, c.first_response_due_at, _first_response_at(), Category.group)
@@ -75,10 +95,6 @@ def wall_kpis(session: Session, *, now: datetime, tz: ZoneInfo) -> WallKpis:
     ).all()
     share = first_response_share(((d, a) for d, a in due_today), now)
 
-    e = Emergency
-    active = session.scalar(select(func.count()).where(e.status.in_(ACTIVE))) or 0
-    unack = session.execute(select(func.count(), func.min(e.pressed_at)).where(e.status == "baru")).one()
-
     stale_before = now - BUS_STALE_AFTER
     buses = session.execute(
         select(
@@ -88,15 +104,15 @@ def wall_kpis(session: Session, *, now: datetime, tz: ZoneInfo) -> WallKpis:
     ).one()
 
     return WallKpis(
-        open_complaints=open_count,
-        new_today=len(today),
+        open_complaints=counts.open_complaints,
+        new_today=counts.new_today,
         overdue=overdue,
         median_first_response_min=median_minutes(answered),
         unanswered_today=sum(1 for _r, _d, a, _g in today if a is None),
         within_deadline=share,
-        emergencies_active=active,
-        emergencies_unacknowledged=unack[0] or 0,
-        oldest_unacknowledged_at=unack[1],
+        emergencies_active=counts.emergencies_active,
+        emergencies_unacknowledged=counts.emergencies_unacknowledged,
+        oldest_unacknowledged_at=counts.oldest_unacknowledged_at,
         buses_in_service=buses[0] or 0,
         buses_stale=buses[1] or 0,
         category_mix_today=mix,

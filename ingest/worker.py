@@ -259,7 +259,8 @@ class IngestWorker:
             stored, refused = self._store(good)
             if refused:
                 self._dead_letter(refused)
-            self._acknowledge([e for e, _ in good if all(e is not r for r, _ in refused)], stored)
+            refused_ids = {id(entry) for entry, _ in refused}
+            self._acknowledge([e for e, _ in good if id(e) not in refused_ids], stored)
 
     def _store(self, good: list[tuple[Entry, object]]):
         """Commit the batch, retrying while the database is down. Returns (result, refused entries)."""

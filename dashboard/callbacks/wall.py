@@ -75,8 +75,9 @@ def wall_snapshot(cfg, _rebase, _connected, _resync):
         colors = wall_data.route_colors(s)
         routes = bus_routes(s)
         ticker = wall_data.recent_events(s)
-        kpis = wall_data.wall_kpis(s, now=now, tz=ZoneInfo(svc.settings.timezone))
-        groups = {code: g for code, g in wall_data.category_groups(s).items()}
+        # only the counts the page keeps up to date itself; the rest comes from wall_kpis
+        kpis = wall_data.instant_counts(s, now=now, tz=ZoneInfo(svc.settings.timezone))
+        groups = wall_data.category_groups(s)
         kel_names = wall_data.kelurahan_names(s)
     kel = areas_feature_collection(load_city_areas().kelurahan, counts)
     state = {
