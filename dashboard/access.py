@@ -13,11 +13,6 @@ def token_matches(given: str | None, expected: str) -> bool:
     return bool(given) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def wall_token_from_request() -> str | None:
-    """The token from the query string (first visit) or the cookie (later visits)."""
-    return request.args.get("token") or request.cookies.get(WALL_COOKIE)
-
-
 def remember_wall_token(response: Response) -> Response:
     """First visit with /wall?token=…: keep the token in a cookie so a reload needs no URL."""
     if request.path == "/wall" and "token" in request.args:

@@ -64,7 +64,3 @@ def rank_agencies(rows: Sequence[AgencyResponse]) -> list[AgencyResponse]:
     measured = sorted((r for r in rows if r.median_minutes is not None), key=lambda r: (r.median_minutes, -r.handled))
     unmeasured = sorted((r for r in rows if r.median_minutes is None), key=lambda r: -r.waiting)
     return measured + unmeasured
-
-
-def age_seconds(since: datetime | None, now: datetime) -> float | None:
-    return None if since is None else max(0.0, (now - since).total_seconds())

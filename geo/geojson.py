@@ -25,16 +25,16 @@ def areas_feature_collection(areas: Iterable[Area], values: Mapping[str, Mapping
     return {"type": "FeatureCollection", "features": features}
 
 
-def points_feature_collection(points: Iterable[Mapping]) -> dict:
-    """Each mapping needs `lat` and `lon`; every other key becomes a property."""
+def points_feature_collection(points: Iterable[Mapping], lat: str = "lat", lon: str = "lon") -> dict:
+    """Each mapping needs the `lat` and `lon` keys; every other key becomes a property."""
     features = []
     for p in points:
-        props = {k: v for k, v in p.items() if k not in ("lat", "lon")}
+        props = {k: v for k, v in p.items() if k not in (lat, lon)}
         features.append(
             {
                 "type": "Feature",
                 "properties": props,
-                "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+                "geometry": {"type": "Point", "coordinates": [p[lon], p[lat]]},
             }
         )
     return {"type": "FeatureCollection", "features": features}
