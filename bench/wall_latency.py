@@ -453,6 +453,7 @@ def fill_city(url: str, complaints: int, buses: int, seed: int = 5) -> int:
                 "first_response_due_at": reported + timedelta(minutes=policy.first_response_minutes),
                 "resolution_due_at": working_days_deadline(reported, policy.resolution_working_days),
                 "read_at": read_at,
+                "first_response_at": read_at,
                 "forwarded_at": fwd,
                 "in_progress_at": fwd + timedelta(hours=rng.uniform(1, 24)) if status == "dikerjakan" else None,
                 "updated_at": now,

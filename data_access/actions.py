@@ -120,6 +120,8 @@ def change_status(
         changes[column] = now
     if item_kind == "complaint" and agency_code is not None:
         changes["agency_code"] = agency_code
+    if item_kind == "complaint" and from_status == "baru" and item.first_response_at is None:
+        changes["first_response_at"] = now
     result = session.execute(
         update(model)
         .where(model.id == item_id, model.version == item.version)

@@ -43,6 +43,9 @@ class Category(Base):
     default_agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
     first_response_minutes: Mapped[int] = mapped_column(Integer, default=10)
     resolution_working_days: Mapped[int] = mapped_column(Integer, default=5)
+    # SLA stages after the first response (issue 4): forwarding to an agency, the agency's follow-up.
+    forward_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    followup_working_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -132,9 +135,15 @@ class Complaint(Base):
     suggested_agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), nullable=True)
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), nullable=True, index=True)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # tepat / segera / terlambat, kept current by the SLA watchdog so queues and reports can filter on it
+    due_state: Mapped[str] = mapped_column(String(10), default="tepat", server_default="tepat")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), nullable=True)
     first_response_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolution_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # first move away from `baru` (read, forwarded or rejected): what "time to first response" measures
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     in_progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -226,5 +235,20 @@ class StatusChange(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     agency_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     escalation_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # status (a lifecycle move), note, escalate, merge: every recorded action, not only moves
+    action: Mapped[str] = mapped_column(String(16), default="status", server_default="status")
 
     __table_args__ = (Index("ix_status_changes_item", "item_kind", "item_id", "at"),)
+
+
+class PersonalDataView(Base):
+    """Who revealed a reporter's name, phone or NIK, and when: the reveal click is itself audited."""
+
+    __tablename__ = "personal_data_views"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    item_kind: Mapped[str] = mapped_column(String(12))
+    item_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_personal_data_views_item", "item_kind", "item_id"),)

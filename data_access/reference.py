@@ -58,6 +58,8 @@ def load_reference(session: Session, *, data_dir: Path = REFERENCE_DIR) -> dict[
                 "default_agency_code": r["default_agency"],
                 "first_response_minutes": int(p.get("first_response_minutes") or 10),
                 "resolution_working_days": int(p.get("resolution_working_days") or 5),
+                "forward_minutes": int(p.get("forward_minutes") or 60),
+                "followup_working_days": int(p.get("followup_working_days") or 5),
             }
         )
     areas = load_city_areas()

@@ -32,8 +32,8 @@ def _overdue_clause(now: datetime):
 
 
 def _first_response_at():
-    """The first status change away from `baru`: read, forwarded or rejected."""
-    return func.coalesce(Complaint.read_at, Complaint.forwarded_at, Complaint.rejected_at)
+    """The first status change away from `baru` (kept by `data_access.actions.change_status`)."""
+    return Complaint.first_response_at
 
 
 @dataclass(frozen=True)
