@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -133,6 +135,22 @@ TEXT = {
 }
 
 WIB = ZoneInfo("Asia/Jakarta")
+
+
+def _merge_page_texts() -> None:
+    """Add the `ID`/`EN` tables of every module in `dashboard.texts` (see its docstring)."""
+    import dashboard.texts as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for lang, table in (("id", getattr(module, "ID", {})), ("en", getattr(module, "EN", {}))):
+            clash = TEXT[lang].keys() & table.keys()
+            if clash:
+                raise RuntimeError(f"UI text keys defined twice ({module.__name__}): {sorted(clash)}")
+            TEXT[lang].update(table)
+
+
+_merge_page_texts()
 
 
 def t(key: str, lang: str = "id", **kwargs) -> str:
