@@ -79,9 +79,21 @@ def change_event(
 
 
 def status_event(
-    *, item_kind: str, item_id: int, from_status: str | None, to_status: str, at: datetime, agency_code: str | None = None
+    *,
+    item_kind: str,
+    item_id: int,
+    from_status: str | None,
+    to_status: str,
+    at: datetime,
+    agency_code: str | None = None,
+    action: str = "status",
+    escalation_level: int | None = None,
 ) -> dict:
-    """An operator or the watchdog changed an item's status (who did it stays in the audit trail)."""
+    """An operator or the watchdog acted on an item (who did it stays in the audit trail).
+
+    `action` is `status` for a lifecycle move; `note`, `escalate` and `merge` keep the status
+    (from = to), so screens that only follow statuses may ignore them.
+    """
     return {
         "type": "status",
         "at": at.isoformat(),
@@ -90,4 +102,6 @@ def status_event(
         "from_status": from_status,
         "to_status": to_status,
         "agency_code": agency_code,
+        "action": action,
+        "escalation_level": escalation_level,
     }

@@ -33,6 +33,7 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "close": frozenset({OP, S}),
     "reject": frozenset({S}),
     "reopen": frozenset({S}),
+    "merge": frozenset({OP, S}),  # a duplicate into an earlier report of the same problem (it becomes ditolak)
     "reveal_reporter": frozenset({OP, S}),
     "ack_emergency": frozenset({OP, S}),
     "dispatch": frozenset({OP, S}),

@@ -105,6 +105,7 @@ def test_each_role_may_do_only_its_actions(role, action):
             "note",
             "resolve",
             "close",
+            "merge",
             "reveal_reporter",
             "ack_emergency",
             "dispatch",
