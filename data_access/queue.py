@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access.models import Agency, Category, Complaint, Emergency, Kecamatan, Kelurahan, StatusChange
@@ -159,3 +159,25 @@ def timeline(session: Session, *, item_kind: str, item_id: int) -> list[Timeline
 
 def agencies(session: Session) -> list[tuple[str, str]]:
     return [(a.code, a.name) for a in session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code))]
+
+
+def repeat_false_alarms(session: Session, *, emergency_ids: list[int]) -> dict[int, int]:
+    """Per emergency: earlier presses from the same NIK or phone that were marked `palsu`.
+
+    Shown to operators as a warning ("nomor berulang"); the NIK and phone themselves are not.
+    """
+    if not emergency_ids:
+        return {}
+    me = Emergency
+    current = session.execute(
+        select(me.id, me.reporter_nik, me.reporter_phone, me.pressed_at).where(me.id.in_(emergency_ids))
+    ).all()
+    out = {}
+    for eid, nik, phone, pressed in current:
+        same = me.reporter_nik == nik
+        if phone:
+            same = same | (me.reporter_phone == phone)
+        out[eid] = session.scalar(
+            select(func.count()).select_from(me).where(same, me.status == "palsu", me.id != eid, me.pressed_at <= pressed)
+        )
+    return out

@@ -31,6 +31,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _indonesian_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)  # the watchdog asks the same few (day, n) pairs for thousands of items
 def add_working_days(start: date, days: int) -> date:
     """The date `days` working days after `start` (start itself not counted)."""
     if days < 0:
