@@ -37,6 +37,8 @@ class Settings:
     claim_idle_ms: int = 30_000
     claim_every_s: float = 10.0
     retry_max_s: float = 10.0
+    # SLA watchdog (a thread in each worker): seconds between rounds; 0 turns it off
+    watchdog_every_s: float = 30.0
     # map
     tile_url: str = ""
     # wall screens: read-only kiosk token (URL ?token=… or cookie); no token, no data
@@ -64,6 +66,7 @@ _ENV_MAP = {
     "INGEST_CLAIM_IDLE_MS": ("claim_idle_ms", int),
     "INGEST_CLAIM_EVERY_S": ("claim_every_s", float),
     "INGEST_RETRY_MAX_S": ("retry_max_s", float),
+    "SLA_WATCHDOG_EVERY_S": ("watchdog_every_s", float),
     "MAP_TILE_URL": ("tile_url", str),
     "WALL_TOKEN": ("wall_token", str),
 }

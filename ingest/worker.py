@@ -34,6 +34,7 @@ from domain.sla import warm_holidays
 from geo import AreaIndex
 from ingest.enrich import EnrichContext, build_rows
 from ingest.publish import ChangePublisher
+from ingest.watchdog import SlaWatchdog
 from settings import Settings
 
 log = logging.getLogger("bcc.ingest")
@@ -84,6 +85,14 @@ class IngestWorker:
         self._read_pending = True  # first finish what this consumer already holds
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read-ahead")
         self._prefetch: Future | None = None
+        self.watchdog = SlaWatchdog(
+            Session=self.Session,
+            client=self.redis,
+            keys=self.keys,
+            clock=self.clock,
+            every_s=settings.watchdog_every_s,
+            stop=threading.Event(),  # set when run() returns, also after max_idle_polls
+        )
 
     # --- setup -------------------------------------------------------------------------------
 
@@ -112,7 +121,17 @@ class IngestWorker:
     # --- the loop ----------------------------------------------------------------------------
 
     def run(self, max_idle_polls: int | None = None) -> None:
-        """Process until `stop` is set (SIGTERM/SIGINT set it when run from the CLI)."""
+        """Process until `stop` is set (SIGTERM/SIGINT set it when run from the CLI); the SLA
+        watchdog runs on its own thread meanwhile."""
+        self.watchdog.start()
+        try:
+            self._loop(max_idle_polls)
+        finally:
+            self.watchdog.stop.set()
+            self.watchdog.join()
+        log.info("worker %s stopped", self.settings.consumer_name)
+
+    def _loop(self, max_idle_polls: int | None) -> None:
         backoff = Backoff(self.settings.retry_max_s)
         idle = 0
         ready = False
@@ -142,7 +161,6 @@ class IngestWorker:
                 self.stop.wait(wait)
         self.finish_prefetched()
         self._reader.shutdown(wait=False)
-        log.info("worker %s stopped", self.settings.consumer_name)
 
     def step(self) -> int:
         """One read-and-process cycle; returns how many entries were handled."""
