@@ -26,6 +26,11 @@ class QueueFilters:
     search: str | None = None
 
 
+def _id_search(text: str | None) -> int | None:
+    text = (text or "").strip().lstrip("#")
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 def _due_for(status: str, first_due: datetime, resolution_due: datetime) -> datetime:
     """Before the first response the 10-minute deadline counts; after it, the resolution deadline."""
     return first_due if status == "baru" else resolution_due
@@ -36,7 +41,8 @@ def operator_queue(
 ) -> list[dict]:
     """Rows for the queue grid; `agency_code` limits it to one agency's assigned complaints."""
     rows: list[dict] = []
-    if agency_code is None and not filters.agency and filters.category is None:
+    complaint_only = filters.agency or filters.category or _id_search(filters.search) is not None
+    if agency_code is None and not complaint_only:
         e = Emergency
         q = (
             select(e.id, e.kind, e.status, e.pressed_at, e.version, Kelurahan.name, Kecamatan.name, e.kecamatan_code)
@@ -91,19 +97,23 @@ def operator_queue(
         .join(Category, Category.code == c.category_code)
         .outerjoin(Kelurahan, Kelurahan.code == c.kelurahan_code)
         .outerjoin(Kecamatan, Kecamatan.code == c.kecamatan_code)
-        .where(c.status.in_([s.value for s in OPEN_COMPLAINT_STATUSES]))
     )
+    wanted_id = _id_search(filters.search)
+    if wanted_id is not None:  # "#123" finds that report in any status (to close, reopen or check it)
+        q = q.where(c.id == wanted_id)
+    elif filters.status:  # any status, closed ones too, when asked for by name
+        q = q.where(c.status == filters.status)
+    else:
+        q = q.where(c.status.in_([s.value for s in OPEN_COMPLAINT_STATUSES]))
     if agency_code is not None:
         q = q.where(c.agency_code == agency_code)
-    if filters.status:
-        q = q.where(c.status == filters.status)
     if filters.category:
         q = q.where(c.category_code == filters.category)
     if filters.kecamatan:
         q = q.where(c.kecamatan_code == filters.kecamatan)
     if filters.agency:
         q = q.where(c.agency_code == filters.agency)
-    if filters.search:
+    if filters.search and wanted_id is None:
         like = f"%{filters.search.strip()}%"
         q = q.where(c.title.ilike(like) | Kelurahan.name.ilike(like))
     for r in session.execute(q):
@@ -146,6 +156,8 @@ class TimelineEntry:
     actor: str
     note: str | None
     agency_code: str | None
+    action: str = "status"
+    escalation_level: int | None = None
 
 
 def timeline(session: Session, *, item_kind: str, item_id: int) -> list[TimelineEntry]:
@@ -154,7 +166,20 @@ def timeline(session: Session, *, item_kind: str, item_id: int) -> list[Timeline
         .where(StatusChange.item_kind == item_kind, StatusChange.item_id == item_id)
         .order_by(StatusChange.at, StatusChange.id)
     ).all()
-    return [TimelineEntry(r.at, r.from_status, r.to_status, r.actor, r.note, r.agency_code) for r in rows]
+    return [
+        TimelineEntry(r.at, r.from_status, r.to_status, r.actor, r.note, r.agency_code, r.action, r.escalation_level)
+        for r in rows
+    ]
+
+
+def categories(session: Session) -> list[tuple[str, str, str]]:
+    """(code, Indonesian name, English name) of the active categories, for filters."""
+    rows = session.scalars(select(Category).where(Category.active.is_(True)).order_by(Category.name_id))
+    return [(c.code, c.name_id, c.name_en) for c in rows]
+
+
+def kecamatan_list(session: Session) -> list[tuple[str, str]]:
+    return [(k.code, k.name) for k in session.scalars(select(Kecamatan).order_by(Kecamatan.name))]
 
 
 def agencies(session: Session) -> list[tuple[str, str]]:

@@ -1,10 +1,13 @@
 """`/operator`: the queue that makes every waiting report and every alarm impossible to miss.
 
 Emergencies first, then complaints by time left to their deadline; the grid keeps the operator's
-scroll position and selection while rows change live (rows are keyed by item).
+scroll position and selection while rows change live (rows are keyed by item). The alarm sounds
+while an emergency is unacknowledged, once sound was enabled with a click. `?lang=en` for English.
 """
 
 from __future__ import annotations
+
+import json
 
 import dash
 import dash_ag_grid as dag
@@ -13,53 +16,85 @@ from dash_socketio import DashSocketIO
 
 from dashboard import ids
 from dashboard.auth import current_role
+from dashboard.i18n import t
 from dashboard.services import services
-from data_access.queue import agencies
+from data_access.queue import agencies, categories, kecamatan_list
 from domain.live_events import SOCKET_EVENT, SOCKET_NAMESPACE
-from domain.roles import may_view
+from domain.roles import may_do, may_view
 
-STATUS_OPTIONS = [{"label": s, "value": s} for s in ("baru", "dibaca", "diteruskan", "dikerjakan")]
-
-COLUMNS = [
-    {
-        "field": "kind",
-        "headerName": "Jenis",
-        "width": 110,
-        "valueFormatter": {"function": "params.value === 'emergency' ? 'DARURAT' : 'Pengaduan'"},
-    },
-    {"field": "id", "headerName": "#", "width": 80},
-    {"field": "age_s", "headerName": "Umur", "width": 100, "valueFormatter": {"function": "bccDuration(params.value)"}},
-    {
-        "field": "due_in_s",
-        "headerName": "Sisa waktu",
-        "width": 130,
-        "valueFormatter": {"function": "bccCountdown(params.value)"},
-    },
-    {"field": "category", "headerName": "Kategori", "width": 190},
-    {"field": "title", "headerName": "Judul", "flex": 1, "minWidth": 220},
-    {"field": "kelurahan", "headerName": "Kelurahan", "width": 150},
-    {"field": "source", "headerName": "Sumber", "width": 130},
-    {"field": "status", "headerName": "Status", "width": 120},
-    {"field": "agency", "headerName": "OPD", "width": 110},
-    {"field": "escalation", "headerName": "Eskalasi", "width": 100},
-]
+STATUSES = ("baru", "dibaca", "diteruskan", "dikerjakan", "selesai", "ditutup", "ditolak")
 
 
-def _denied(message: str, login: bool):
-    children = [html.H1("Konsol operator"), html.P(message)]
+def columns(lang: str) -> list[dict]:
+    emergency, complaint = t("op_emergency", lang), t("op_complaint", lang)
+    levels = [t(f"op_level_{n}", lang) for n in range(4)]
+    return [
+        {
+            "field": "kind",
+            "headerName": t("op_col_kind", lang),
+            "width": 105,
+            "valueFormatter": {"function": f"params.value === 'emergency' ? {json.dumps(emergency)} : {json.dumps(complaint)}"},
+        },
+        {"field": "id", "headerName": "#", "width": 70},
+        {
+            "field": "age_s",
+            "headerName": t("op_col_age", lang),
+            "width": 90,
+            "valueFormatter": {"function": "bccDuration(params.value)"},
+        },
+        {
+            "field": "due_in_s",
+            "headerName": t("op_col_due", lang),
+            "width": 120,
+            "valueFormatter": {"function": "bccCountdown(params.value)"},
+        },
+        {"field": "category", "headerName": t("op_col_category", lang), "width": 150},
+        {"field": "title", "headerName": t("op_col_title", lang), "flex": 1, "minWidth": 180},
+        {"field": "kelurahan", "headerName": t("op_col_kelurahan", lang), "width": 120},
+        {"field": "source", "headerName": t("op_col_source", lang), "width": 105},
+        {"field": "status", "headerName": t("op_col_status", lang), "width": 100},
+        {"field": "agency", "headerName": t("op_col_agency", lang), "width": 85},
+        {
+            "field": "escalation",
+            "headerName": t("op_col_level", lang),
+            "width": 140,
+            "valueFormatter": {"function": f"({json.dumps(levels)})[params.value || 0]"},
+            "cellClass": {"function": "params.value > 0 ? 'cell-escalated' : ''"},
+        },
+        {"field": "warning", "headerName": t("op_col_warning", lang), "width": 110, "cellClass": "cell-warning"},
+    ]
+
+
+def _denied(message: str, login: bool, lang: str):
+    children = [html.H1(t("op_console", lang)), html.P(message)]
     if login:
-        children.append(html.A("Masuk", href="/masuk?next=/operator", className="button"))
+        children.append(html.A(t("op_login", lang), href="/masuk?next=/operator", className="button"))
     return html.Main(className="status-page", children=children)
 
 
-def layout(**_query):
+def _dropdown(id_, options, placeholder):
+    return dcc.Dropdown(id=id_, options=options, placeholder=placeholder, clearable=True, className="op-filter")
+
+
+def _button(id_, key, lang, role=None, action=None, kind=""):
+    hidden = action is not None and not may_do(role, action)  # shown only where the role may; still checked on click
+    return html.Button(t(key, lang), id=id_, n_clicks=0, className=kind, hidden=hidden)
+
+
+def layout(lang: str = "id", **_query):
+    lang = lang if lang in ("id", "en") else "id"
     role = current_role()
     if role is None:
-        return _denied("Silakan masuk sebagai operator.", login=True)
+        return _denied(t("op_login_needed", lang), login=True, lang=lang)
     if not may_view(role, "/operator"):
-        return _denied("Akses ditolak: halaman ini untuk operator dan supervisor.", login=False)
+        return _denied(t("op_denied", lang), login=False, lang=lang)
     with services().Session() as s:
         agency_options = [{"label": f"{code} — {name}", "value": code} for code, name in agencies(s)]
+        category_options = [
+            {"label": name_en if lang == "en" else name_id, "value": code} for code, name_id, name_en in categories(s)
+        ]
+        kecamatan_options = [{"label": name, "value": code} for code, name in kecamatan_list(s)]
+    other = t("op_other_lang_code", lang)
     return html.Main(
         className="operator",
         children=[
@@ -69,22 +104,30 @@ def layout(**_query):
             dcc.Interval(id=ids.OP_REFRESH, interval=30_000),
             dcc.Store(id=ids.OP_SELECTED),
             dcc.Store(id=ids.OP_DONE, data=0),
+            dcc.Store(id=ids.OP_LANG, data=lang),
+            dcc.Store(id=ids.OP_CFG, data={"sound_on": t("op_sound_on", lang), "sound_off": t("op_sound_off", lang)}),
+            dcc.Store(id=ids.OP_SOUND_ON, data=False),
+            html.Audio(id=ids.OP_AUDIO, src=dash.get_asset_url("alarm.wav"), preload="auto"),
             html.Header(
                 className="op-top",
                 children=[
-                    html.H1("Antrean operator"),
-                    dcc.Dropdown(
-                        id=ids.OP_FILTER_STATUS,
-                        options=STATUS_OPTIONS,
-                        placeholder="Semua status",
-                        clearable=True,
-                        className="op-filter",
-                    ),
+                    html.H1(t("op_title", lang)),
+                    _dropdown(ids.OP_FILTER_STATUS, [{"label": s, "value": s} for s in STATUSES], t("op_all_status", lang)),
+                    _dropdown(ids.OP_FILTER_CATEGORY, category_options, t("op_all_category", lang)),
+                    _dropdown(ids.OP_FILTER_KECAMATAN, kecamatan_options, t("op_all_kecamatan", lang)),
+                    _dropdown(ids.OP_FILTER_AGENCY, agency_options, t("op_all_agency", lang)),
                     dcc.Checklist(
-                        id=ids.OP_FILTER_OVERDUE, options=[{"label": " hanya yang terlambat", "value": "yes"}], value=[]
+                        id=ids.OP_FILTER_OVERDUE, options=[{"label": t("op_overdue_only", lang), "value": "yes"}], value=[]
                     ),
-                    dcc.Input(id=ids.OP_SEARCH, type="search", placeholder="Cari judul / kelurahan", debounce=True),
-                    html.Form(method="post", action="/keluar", children=[html.Button("Keluar", type="submit")], id="op-logout"),
+                    dcc.Input(id=ids.OP_SEARCH, type="search", placeholder=t("op_search", lang), debounce=True),
+                    html.Button(t("op_sound_off", lang), id=ids.OP_SOUND_BTN, className="sound-btn off", n_clicks=0),
+                    html.A(t("op_other_lang", lang), href=f"/operator?lang={other}", className="op-lang"),
+                    html.Form(
+                        method="post",
+                        action="/keluar",
+                        children=[html.Button(t("op_logout", lang), type="submit")],
+                        id="op-logout",
+                    ),
                 ],
             ),
             html.Section(
@@ -92,13 +135,13 @@ def layout(**_query):
                 children=[
                     dag.AgGrid(
                         id=ids.OP_GRID,
-                        columnDefs=COLUMNS,
+                        columnDefs=columns(lang),
                         rowData=[],
                         getRowId="params.data.key",
                         dashGridOptions={
                             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
                             "animateRows": False,
-                            "overlayNoRowsTemplate": "Tidak ada yang menunggu.",
+                            "overlayNoRowsTemplate": t("op_empty", lang),
                         },
                         rowClassRules={
                             "row-emergency": "params.data.kind === 'emergency'",
@@ -111,32 +154,38 @@ def layout(**_query):
                     html.Aside(
                         className="op-detail",
                         children=[
-                            html.Div(id=ids.OP_DETAIL, children=html.P("Pilih baris untuk melihat rincian.")),
-                            dcc.Dropdown(id=ids.OP_AGENCY, options=agency_options, placeholder="OPD tujuan", clearable=False),
-                            dcc.Textarea(
-                                id=ids.OP_NOTE,
-                                placeholder="Catatan / alasan (wajib untuk selesai, tolak, alarm palsu)",
-                                className="op-note",
+                            html.Div(id=ids.OP_DETAIL, children=html.P(t("op_pick", lang))),
+                            html.Div(id=ids.OP_REPORTER, className="op-reporter"),
+                            _button(ids.OP_BTN_REVEAL, "op_reveal", lang, role, "reveal_reporter", "secondary reveal"),
+                            html.Div(id=ids.OP_DUPLICATES, className="op-duplicates"),
+                            dcc.Dropdown(
+                                id=ids.OP_AGENCY,
+                                options=agency_options,
+                                placeholder=t("op_agency_placeholder", lang),
+                                clearable=False,
                             ),
+                            dcc.Textarea(id=ids.OP_NOTE, placeholder=t("op_note_placeholder", lang), className="op-note"),
                             html.Div(
                                 className="op-actions",
                                 children=[
-                                    html.Button("Tandai dibaca", id=ids.OP_BTN_READ, n_clicks=0),
-                                    html.Button("Teruskan ke OPD", id=ids.OP_BTN_ASSIGN, n_clicks=0),
-                                    html.Button("Selesai", id=ids.OP_BTN_RESOLVE, n_clicks=0),
-                                    html.Button("Tolak", id=ids.OP_BTN_REJECT, n_clicks=0, className="secondary"),
+                                    _button(ids.OP_BTN_READ, "op_btn_read", lang),
+                                    _button(ids.OP_BTN_ASSIGN, "op_btn_assign", lang),
+                                    _button(ids.OP_BTN_ESCALATE, "op_btn_escalate", lang, role, "escalate", "warn"),
+                                    _button(ids.OP_BTN_NOTE, "op_btn_note", lang, role, "note"),
+                                    _button(ids.OP_BTN_RESOLVE, "op_btn_resolve", lang),
+                                    _button(ids.OP_BTN_CLOSE, "op_btn_close", lang, role, "close"),
+                                    _button(ids.OP_BTN_REOPEN, "op_btn_reopen", lang, role, "reopen", "secondary"),
+                                    _button(ids.OP_BTN_REJECT, "op_btn_reject", lang, kind="secondary"),
                                 ],
                             ),
                             html.Div(
                                 className="op-actions",
                                 children=[
-                                    html.Button("Terima darurat", id=ids.OP_BTN_ACK, n_clicks=0, className="danger"),
-                                    html.Button(
-                                        "Kirim petugas (pos terdekat)", id=ids.OP_BTN_DISPATCH, n_clicks=0, className="danger"
-                                    ),
-                                    html.Button("Petugas di lokasi", id=ids.OP_BTN_ON_SCENE, n_clicks=0),
-                                    html.Button("Darurat selesai", id=ids.OP_BTN_EM_DONE, n_clicks=0),
-                                    html.Button("Alarm palsu", id=ids.OP_BTN_FALSE, n_clicks=0, className="secondary"),
+                                    _button(ids.OP_BTN_ACK, "op_btn_ack", lang, kind="danger"),
+                                    _button(ids.OP_BTN_DISPATCH, "op_btn_dispatch", lang, kind="danger"),
+                                    _button(ids.OP_BTN_ON_SCENE, "op_btn_on_scene", lang),
+                                    _button(ids.OP_BTN_EM_DONE, "op_btn_em_done", lang),
+                                    _button(ids.OP_BTN_FALSE, "op_btn_false", lang, kind="secondary"),
                                 ],
                             ),
                             html.Div(id=ids.OP_MESSAGE, role="status"),

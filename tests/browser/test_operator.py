@@ -12,7 +12,7 @@ from selenium.webdriver.common.keys import Keys
 from app import create_dash
 from dashboard.auth import now_utc
 from data_access.db import make_engine, make_session_factory
-from data_access.models import Complaint, Emergency
+from data_access.models import Complaint, Emergency, PersonalDataView
 from data_access.users import create_user
 from devtools.servers import prepare_database
 from live.relay import LiveRelay
@@ -122,3 +122,68 @@ def test_operator_handles_an_emergency_and_is_refused_what_only_a_supervisor_may
     dash_duo.wait_for_contains_text("#op-message", "tidak berwenang", timeout=10)
     with Session() as s:
         assert s.query(Complaint).one().status == "baru"
+
+
+def test_operator_escalates_merges_and_reveals_with_an_audit_row(dash_duo, stack):
+    settings, Session = stack
+    r = redis.Redis.from_url(settings.redis_url)
+    # a second report of the same blocked drain, 30 m away and a minute later: a duplicate candidate
+    xadd_all(
+        r,
+        settings.stream_prefix,
+        [("complaints", complaint(60, title="Got mampet lagi", category="drainase-banjir", lat="3.607013"))],
+    )
+    dash_duo.start_server(create_dash(settings))
+    _login(dash_duo, "op1")
+    dash_duo.wait_for_contains_text("#op-grid", "Got mampet lagi", timeout=15)
+    assert not dash_duo.find_element("#op-btn-reopen").is_displayed()  # supervisors only
+
+    first = next(row for row in dash_duo.find_elements("#op-grid .ag-row") if "Drainase" in row.text)
+    first.click()
+    dash_duo.wait_for_contains_text("#op-reporter", "B••• S•••", timeout=10)  # masked by default
+    assert "Budi Siregar" not in dash_duo.find_element("#op-detail").text + dash_duo.find_element("#op-reporter").text
+    dash_duo.find_element("#op-note").send_keys("OPD tidak bisa dihubungi")
+    dash_duo.find_element("#op-btn-escalate").click()
+    dash_duo.wait_for_contains_text("#op-message", "eskalasi ke tingkat 1", timeout=10)
+    dash_duo.wait_for_contains_text("#op-detail", "eskalasi ke tingkat 1 oleh operator:op1: OPD tidak bisa dihubungi", timeout=10)
+    dash_duo.wait_for_contains_text("#op-grid", "1 kepala OPD", timeout=10)
+
+    dash_duo.find_element("#op-btn-reveal").click()
+    dash_duo.wait_for_contains_text("#op-reporter", "Budi Siregar", timeout=10)
+    dash_duo.wait_for_contains_text("#op-reporter", "081234567890", timeout=10)
+    with Session() as s:
+        first_id = s.query(Complaint.id).filter(Complaint.title.like("Drainase%")).scalar()
+        views = s.query(PersonalDataView).all()
+        assert [(v.username, v.item_kind, v.item_id) for v in views] == [("op1", "complaint", first_id)]
+        assert s.get(Complaint, first_id).escalation_level == 1
+
+    later = next(row for row in dash_duo.find_elements("#op-grid .ag-row") if "Got mampet" in row.text)
+    later.click()
+    dash_duo.wait_for_contains_text("#op-duplicates", f"#{first_id}", timeout=10)
+    dash_duo.find_element("#op-duplicates button").click()
+    dash_duo.wait_for_contains_text("#op-message", "→ ditolak", timeout=10)
+    with Session() as s:
+        dup = s.query(Complaint).filter(Complaint.title == "Got mampet lagi").one()
+        assert (dup.status, dup.duplicate_of_id, dup.reject_reason) == ("ditolak", first_id, f"duplikat dari #{first_id}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    dash_duo.driver.save_screenshot(str(ARTIFACTS / "operator-escalate.png"))
+
+
+def test_operator_page_in_english_and_the_alarm_button(dash_duo, stack):
+    settings, _ = stack
+    r = redis.Redis.from_url(settings.redis_url)
+    xadd_all(r, settings.stream_prefix, [("emergencies", emergency(70, kind="medis"))])
+    dash_duo.start_server(create_dash(settings))
+    _login(dash_duo, "op1")
+    dash_duo.wait_for_contains_text("#op-grid", "DARURAT", timeout=15)
+    dash_duo.wait_for_contains_text("#op-sound-btn", "SUARA MATI", timeout=10)
+    assert "ringing" in dash_duo.find_element("#op-sound-btn").get_attribute("class")  # unacknowledged emergency
+    dash_duo.find_element("#op-sound-btn").click()
+    dash_duo.wait_for_contains_text("#op-sound-btn", "SUARA AKTIF", timeout=10)
+    assert dash_duo.driver.execute_script("var a = document.getElementById('op-alarm-audio'); return a && a.loop && !a.paused;")
+
+    dash_duo.driver.get(f"{dash_duo.server_url}/operator?lang=en")
+    dash_duo.wait_for_contains_text("#op-grid", "EMERGENCY", timeout=15)
+    dash_duo.wait_for_contains_text(".op-top", "Operator queue", timeout=10)
+    dash_duo.wait_for_contains_text("#op-sound-btn", "SOUND OFF", timeout=10)
+    assert "Escalate" in dash_duo.find_element("#op-btn-escalate").text

@@ -85,9 +85,12 @@ def test_dash_callbacks_need_the_csrf_header(app_client):
             {"id": "op-filter-status", "property": "value", "value": None},
             {"id": "op-filter-overdue", "property": "value", "value": []},
             {"id": "op-search", "property": "value", "value": None},
+            {"id": "op-filter-category", "property": "value", "value": None},
+            {"id": "op-filter-kecamatan", "property": "value", "value": None},
+            {"id": "op-filter-agency", "property": "value", "value": None},
         ],
         "changedPropIds": [],
-        "state": [],
+        "state": [{"id": "op-lang", "property": "data", "value": "id"}],
     }
     assert client.post("/_dash-update-component", json=body).status_code == 400
     token = client.get_cookie("bcc_csrf").value
