@@ -251,11 +251,19 @@ def measure_worker(
         def timed_step() -> int:
             handled = inner_step()
             if handled:
-                last_busy[:] = [time.perf_counter(), time.process_time()]
+                last_busy[:] = max(last_busy, [time.perf_counter(), time.process_time()])
                 cycles[0] += 1
             return handled
 
         worker.step = timed_step  # type: ignore[method-assign]
+        inner_ack = worker._acknowledge
+
+        def timed_ack(*args) -> None:
+            # Acks run in the background after each commit: the run ends when the last one is done.
+            inner_ack(*args)
+            last_busy[:] = max(last_busy, [time.perf_counter(), time.process_time()])
+
+        worker._acknowledge = timed_ack  # type: ignore[method-assign]
         profiler = cProfile.Profile() if profile else None
         freeze_startup_heap()  # as the `flask worker` entry point (run_worker) does before run()
         # The first cycle reads this consumer's pending entries (none): that is an idle poll.

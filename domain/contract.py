@@ -162,7 +162,12 @@ class BusFixEvent(_Event):
     @property
     def fix_id(self) -> str:
         """Idempotency key: the producer's event_id, else vehicle + UTC time of the fix."""
-        return self.event_id or f"{self.vehicle_id}@{self.recorded_at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}"
+        if self.event_id:
+            return self.event_id
+        t = self.recorded_at  # UTC, so isoformat ends in +00:00; 2x faster than strftime on the hot path
+        if t.year < 1000:  # strftime does not zero-pad such years; keep the keys already stored
+            return f"{self.vehicle_id}@{t.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}"
+        return f"{self.vehicle_id}@{t.isoformat(timespec='microseconds')[:-6]}Z"
 
 
 Event = ComplaintEvent | EmergencyEvent | BusFixEvent

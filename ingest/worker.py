@@ -93,6 +93,9 @@ class IngestWorker:
             every_s=settings.watchdog_every_s,
             stop=threading.Event(),  # set when run() returns, also after max_idle_polls
         )
+        # Acknowledging and announcing a batch overlaps the next batch's write (one batch in flight).
+        self._acker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-ack")
+        self._ack_future: Future | None = None
 
     # --- setup -------------------------------------------------------------------------------
 
@@ -160,7 +163,9 @@ class IngestWorker:
                 log.warning("database unavailable while loading reference data (%s); retrying in %.1fs", exc, wait)
                 self.stop.wait(wait)
         self.finish_prefetched()
+        self.drain_acks()
         self._reader.shutdown(wait=False)
+        self._acker.shutdown(wait=False)
 
     def step(self) -> int:
         """One read-and-process cycle; returns how many entries were handled."""
@@ -170,13 +175,13 @@ class IngestWorker:
         if now - self._last_claim >= self.settings.claim_every_s:
             self._last_claim = now
             handled += self._claim_stale()
-        entries, good, bad = self._next_batch()
+        entries, good, bad, rows = self._next_batch()
         if entries:
             if not self._read_pending and not self.stop.is_set():
-                # Overlap: read and validate the next batch while this one is written. Its entries
-                # stay pending in Redis until their own commit, so a crash loses nothing.
-                self._prefetch = self._reader.submit(self._read_and_validate)
-            self._process(good, bad)
+                # Overlap: read, validate and enrich the next batch while this one is written. Its
+                # entries stay pending in Redis until their own commit, so a crash loses nothing.
+                self._prefetch = self._reader.submit(self._read_and_prepare)
+            self._process(good, bad, rows)
             handled += len(entries)
         if time.monotonic() - self._last_lag >= LAG_REFRESH_S:
             self._last_lag = time.monotonic()
@@ -187,12 +192,18 @@ class IngestWorker:
         if self._prefetch is not None:
             future, self._prefetch = self._prefetch, None
             return future.result()  # a Redis error raised while prefetching surfaces here
-        return self._read_and_validate()
+        return self._read_and_prepare()
 
-    def _read_and_validate(self):
+    def _read_and_prepare(self):
+        """Read a batch, validate it and build its rows (pure work that overlaps the other batch's write)."""
         entries = self._read()
         good, bad = self._validate(entries)
-        return entries, good, bad
+        try:
+            rows = self._build_rows(good) if good else None
+        except Exception:  # noqa: BLE001 - enrichment bug: _store rebuilds and isolates the bad entry
+            log.exception("enriching a read-ahead batch failed; it is rebuilt entry by entry")
+            rows = None
+        return entries, good, bad, rows
 
     def finish_prefetched(self) -> None:
         """On a clean stop, write the batch already read ahead instead of leaving it pending."""
@@ -200,12 +211,12 @@ class IngestWorker:
             return
         future, self._prefetch = self._prefetch, None
         try:
-            entries, good, bad = future.result(timeout=self.settings.block_ms / 1000 + 10)
+            entries, good, bad, rows = future.result(timeout=self.settings.block_ms / 1000 + 10)
         except Exception as exc:  # noqa: BLE001 - the entries stay pending and are claimed later
             log.warning("read-ahead batch not finished at stop (%s); its entries stay pending", exc)
             return
         if entries:
-            self._process(good, bad)
+            self._process(good, bad, rows)
 
     def _read(self) -> list[Entry]:
         start = "0" if self._read_pending else ">"
@@ -270,22 +281,23 @@ class IngestWorker:
                 good.append((entry, result))
         return good, bad
 
-    def _process(self, good: list[tuple[Entry, object]], bad: list[tuple[Entry, str]]) -> None:
+    def _process(self, good: list[tuple[Entry, object]], bad: list[tuple[Entry, str]], rows=None) -> None:
+        """`rows`: the batch's rows when they were already built (read-ahead), else built here."""
         if bad:
             self._dead_letter(bad)
         if good:
-            stored, refused = self._store(good)
+            stored, refused = self._store(good, rows)
             if refused:
                 self._dead_letter(refused)
             refused_ids = {id(entry) for entry, _ in refused}
-            self._acknowledge([e for e, _ in good if id(e) not in refused_ids], stored)
+            self._acknowledge_after_commit([e for e, _ in good if id(e) not in refused_ids], stored)
 
-    def _store(self, good: list[tuple[Entry, object]]):
+    def _store(self, good: list[tuple[Entry, object]], rows=None):
         """Commit the batch, retrying while the database is down. Returns (result, refused entries)."""
         backoff = Backoff(self.settings.retry_max_s)
         while True:
             try:
-                return self._commit(good), []
+                return self._commit(good, rows), []
             except _DATA_ERRORS as exc:
                 if len(good) == 1:
                     return None, [(good[0][0], f"database refused the entry: {_short(exc)}")]
@@ -311,9 +323,11 @@ class IngestWorker:
                 merged = _merge(merged, result)
         return merged, refused
 
-    def _commit(self, good: list[tuple[Entry, object]]):
-        now = self.clock()
-        rows = build_rows(((e.stream, e.entry_id, ev) for e, ev in good), self.enrich, now)
+    def _build_rows(self, good: list[tuple[Entry, object]]):
+        return build_rows(((e.stream, e.entry_id, ev) for e, ev in good), self.enrich, self.clock())
+
+    def _commit(self, good: list[tuple[Entry, object]], rows=None):
+        rows = rows if rows is not None else self._build_rows(good)
         with self.Session() as session, session.begin():
             return store_rows(session, rows=rows)
 
@@ -364,6 +378,23 @@ class IngestWorker:
         self._redis_retry("dead-lettering", write)
         for entry, reason in bad:
             log.info("dead-lettered %s %s: %s", entry.stream, entry.entry_id, reason)
+
+    def _acknowledge_after_commit(self, entries: list[Entry], result) -> None:
+        """XACK and the change event run in the background while the next batch is written.
+
+        Only committed entries get here, so an entry is still never acknowledged before it is
+        stored; a crash before the ack means the entry is read again and applied once (event_id).
+        At most one batch waits for its ack: the previous one is finished first, so acks and
+        change events keep their order and a Redis outage holds the worker back.
+        """
+        self.drain_acks()
+        self._ack_future = self._acker.submit(self._acknowledge, entries, result)
+
+    def drain_acks(self) -> None:
+        """Wait for the batch being acknowledged; its errors (or a stop during retries) surface here."""
+        if self._ack_future is not None:
+            future, self._ack_future = self._ack_future, None
+            future.result()
 
     def _acknowledge(self, entries: list[Entry], result) -> None:
         if not entries:

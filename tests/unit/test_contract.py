@@ -724,3 +724,11 @@ def test_one_mutated_field_never_raises(stream, data):
     assert isinstance(result, Rejection | MODEL[stream])
     if isinstance(result, Rejection):
         assert key in result.reason or (stream == "complaints" and key in ("lat", "lon"))
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)))
+@settings(max_examples=300)
+def test_fix_id_keeps_the_key_format_already_stored(moment):
+    """The fast formatting must give byte-identical keys, or re-sent fixes would be stored twice."""
+    fix = BusFixEvent(vehicle_id="TB-07", recorded_at=moment, lat=3.6, lon=98.48)
+    assert fix.fix_id == "TB-07@" + moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
