@@ -14,8 +14,21 @@ from flask import Flask
 
 from settings import Settings, load_settings
 
-PAGES = ("dashboard.layouts.home", "dashboard.layouts.status", "dashboard.layouts.wall", "dashboard.layouts.operator")
-CALLBACKS = ("dashboard.callbacks.status", "dashboard.callbacks.wall", "dashboard.callbacks.operator")
+PAGES = (
+    "dashboard.layouts.home",
+    "dashboard.layouts.status",
+    "dashboard.layouts.wall",
+    "dashboard.layouts.operator",
+    "dashboard.layouts.agency",
+    "dashboard.layouts.admin",
+)
+CALLBACKS = (
+    "dashboard.callbacks.status",
+    "dashboard.callbacks.wall",
+    "dashboard.callbacks.operator",
+    "dashboard.callbacks.agency",
+    "dashboard.callbacks.admin",
+)
 
 
 def create_dash(settings: Settings | None = None) -> dash.Dash:

@@ -44,15 +44,22 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("seed")
     @click.option("--samples/--no-samples", default=False, help="Also load the sample posts and bus routes (contoh).")
-    def seed(samples):
-        """Load reference data (agencies, categories, kecamatan, kelurahan); idempotent."""
+    @click.option(
+        "--reset-reference",
+        is_flag=True,
+        help="Put agencies, categories (SLA policy) and samples back to the files' values, undoing admins' edits.",
+    )
+    def seed(samples, reset_reference):
+        """Add missing reference data (agencies, categories, kecamatan, kelurahan); keeps admins' edits."""
         from data_access.reference import load_reference, load_samples
 
+        if reset_reference:
+            click.confirm("Overwrite agencies and categories edited in the admin pages with the files' values?", abort=True)
         with services().Session.begin() as s:
-            counts = load_reference(s)
+            counts = load_reference(s, reset=reset_reference)
             if samples:
-                counts |= load_samples(s)
-        click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+                counts |= load_samples(s, reset=reset_reference)
+        click.echo("added or changed: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
     @app.cli.command("create-demo-users")
     def create_demo_users_cmd():

@@ -252,3 +252,18 @@ class PersonalDataView(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_personal_data_views_item", "item_kind", "item_id"),)
+
+
+class AdminChange(Base):
+    """Who changed which reference row or account, when, and how (old → new; never a password)."""
+
+    __tablename__ = "admin_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(20))  # user / agency / category / post
+    entity_key: Mapped[str] = mapped_column(String(64))  # username, code or post code
+    action: Mapped[str] = mapped_column(String(20))  # create / update / deactivate / reset_password
+    changes: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # {field: [old, new]}
+
+    __table_args__ = (Index("ix_admin_changes_entity", "entity", "entity_key", "at"),)

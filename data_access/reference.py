@@ -1,6 +1,10 @@
 """Reference data: agencies, categories, areas (from the project's copies), posts and routes.
 
-Loading is idempotent (insert or update by code) so `make run` can call it every time.
+Loading is idempotent so `make run` can call it every time. Agencies, categories (with their SLA
+policy), sample posts and sample routes are only inserted where missing: administrators edit them
+in the app, and a reseed must not wipe those edits. `reset=True` (`flask seed --reset-reference`)
+puts the files' values back, recording each changed row in `admin_changes`. Kecamatan and
+kelurahan always follow the project's boundary files (they are not edited in the app).
 """
 
 from __future__ import annotations
@@ -8,12 +12,13 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access.models import Agency, BusRoute, Category, Kecamatan, Kelurahan, ResponderPost
+from data_access.models import AdminChange, Agency, BusRoute, Category, Kecamatan, Kelurahan, ResponderPost
 from domain.contract import ContractContext
 from geo import Post, load_city_areas
 
@@ -30,20 +35,47 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _upsert(session: Session, model, key: str, rows: list[dict]) -> int:
+RESET_ACTOR = "sistem:seed-reset"
+
+
+def _upsert(session: Session, model, key: str, rows: list[dict], *, overwrite: bool = True, audit: str | None = None) -> int:
+    """Insert missing rows; with `overwrite` also set existing rows to the file's values.
+
+    `audit` (an entity name) records each overwritten row's changes in `admin_changes`. Returns the
+    number of rows inserted or changed.
+    """
+    touched = 0
     for row in rows:
         obj = session.get(model, row[key])
         if obj is None:
             session.add(model(**row))
-        else:
-            for k, v in row.items():
+            touched += 1
+        elif overwrite:
+            changed = {k: [getattr(obj, k), v] for k, v in row.items() if getattr(obj, k) != v}
+            for k, (_old, v) in changed.items():
                 setattr(obj, k, v)
+            if changed:
+                touched += 1
+                if audit:
+                    session.add(
+                        AdminChange(
+                            at=datetime.now(UTC),
+                            actor=RESET_ACTOR,
+                            entity=audit,
+                            entity_key=row[key],
+                            action="reset",
+                            changes=changed,
+                        )
+                    )
     session.flush()
-    return len(rows)
+    return touched
 
 
-def load_reference(session: Session, *, data_dir: Path = REFERENCE_DIR) -> dict[str, int]:
-    """Agencies, categories with their service targets, kecamatan and kelurahan."""
+def load_reference(session: Session, *, data_dir: Path = REFERENCE_DIR, reset: bool = False) -> dict[str, int]:
+    """Agencies, categories with their service targets, kecamatan and kelurahan: rows added or changed.
+
+    Without `reset` existing agencies and categories are left as administrators edited them.
+    """
     agencies = [{"code": r["code"], "name": r["name"], "kind": r["kind"]} for r in _read_csv(data_dir / "agencies.csv")]
     policy = {r["code"]: r for r in _read_csv(data_dir / "category_policy.csv")}
     categories = []
@@ -78,8 +110,8 @@ def load_reference(session: Session, *, data_dir: Path = REFERENCE_DIR) -> dict[
             }
         )
     return {
-        "agencies": _upsert(session, Agency, "code", agencies),
-        "categories": _upsert(session, Category, "code", categories),
+        "agencies": _upsert(session, Agency, "code", agencies, overwrite=reset, audit="agency"),
+        "categories": _upsert(session, Category, "code", categories, overwrite=reset, audit="category"),
         "kecamatan": _upsert(session, Kecamatan, "code", kecamatan),
         "kelurahan": _upsert(session, Kelurahan, "code", kelurahan),
     }
@@ -89,8 +121,11 @@ def _bool(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "ya"}
 
 
-def import_posts_csv(session: Session, *, path: Path) -> int:
-    """Responder posts from CSV: code,name,kind,agency_code,lat,lon,phone,is_sample."""
+def import_posts_csv(session: Session, *, path: Path, overwrite: bool = True) -> int:
+    """Responder posts from CSV: code,name,kind,agency_code,lat,lon,phone,is_sample.
+
+    `overwrite=False` only adds posts whose code is new (the demo seed on every start).
+    """
     rows = []
     for n, r in enumerate(_read_csv(path), start=2):
         try:
@@ -117,14 +152,14 @@ def import_posts_csv(session: Session, *, path: Path) -> int:
         post = session.scalar(select(ResponderPost).where(ResponderPost.code == row["code"]))
         if post is None:
             session.add(ResponderPost(**row))
-        else:
+        elif overwrite:
             for k, v in row.items():
                 setattr(post, k, v)
     session.flush()
     return len(rows)
 
 
-def import_routes_geojson(session: Session, *, path: Path) -> int:
+def import_routes_geojson(session: Session, *, path: Path, overwrite: bool = True) -> int:
     """Bus routes from a GeoJSON FeatureCollection of LineStrings with route_id, name, color."""
     data = json.loads(path.read_text(encoding="utf-8"))
     rows = []
@@ -142,14 +177,18 @@ def import_routes_geojson(session: Session, *, path: Path) -> int:
                 "is_sample": bool(props.get("is_sample", False)),
             }
         )
-    return _upsert(session, BusRoute, "route_id", rows)
+    _upsert(session, BusRoute, "route_id", rows, overwrite=overwrite)
+    return len(rows)
 
 
-def load_samples(session: Session, *, data_dir: Path = REFERENCE_DIR) -> dict[str, int]:
-    """The demo's sample posts and routes, all named '(contoh)' and flagged is_sample."""
+def load_samples(session: Session, *, data_dir: Path = REFERENCE_DIR, reset: bool = False) -> dict[str, int]:
+    """The demo's sample posts and routes, all named '(contoh)' and flagged is_sample.
+
+    Missing ones are added; ones an administrator edited stay edited unless `reset`.
+    """
     return {
-        "responder_posts": import_posts_csv(session, path=data_dir / "sample_posts.csv"),
-        "bus_routes": import_routes_geojson(session, path=data_dir / "sample_routes.geojson"),
+        "responder_posts": import_posts_csv(session, path=data_dir / "sample_posts.csv", overwrite=reset),
+        "bus_routes": import_routes_geojson(session, path=data_dir / "sample_routes.geojson", overwrite=reset),
     }
 
 

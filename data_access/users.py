@@ -76,6 +76,22 @@ def authenticate(session: Session, *, username: str, password: str) -> UserInfo 
     return _info(user)
 
 
+def set_password(session: Session, *, user_id: int, password: str) -> None:
+    """Store a new password as an argon2id hash (administrators' reset)."""
+    if len(password) < 10:
+        raise UserError("kata sandi minimal 10 karakter")
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserError(f"pengguna #{user_id} tidak ada")
+    user.password_hash = _hasher.hash(password)
+    session.flush()
+
+
+def generate_password() -> str:
+    """A random password an administrator hands over once (16 URL-safe characters)."""
+    return secrets.token_urlsafe(12)
+
+
 def get_user(session: Session, *, user_id: int) -> UserInfo | None:
     user = session.get(User, user_id)
     return _info(user) if user and user.active else None
@@ -96,7 +112,7 @@ def create_demo_users(session: Session, *, now: datetime) -> list[tuple[str, str
     for username, role, name, agency in DEMO_USERS:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             continue
-        password = secrets.token_urlsafe(12)
+        password = generate_password()
         create_user(session, username=username, password=password, role=role, display_name=name, now=now, agency_code=agency)
         created.append((username, role, password))
     return created

@@ -40,6 +40,11 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "on_scene": frozenset({OP, S}),
     "resolve_emergency": frozenset({OP, S}),
     "false_alarm": frozenset({OP, S}),
+    # admin pages (/admin): accounts, agencies, categories with their SLA policy, responder posts
+    "admin_users": frozenset({AD}),
+    "admin_agencies": frozenset({AD}),
+    "admin_categories": frozenset({AD}),
+    "admin_posts": frozenset({AD}),
 }
 
 

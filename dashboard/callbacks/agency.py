@@ -1,0 +1,167 @@
+"""Agency view: own queue, item detail, in progress / done. The agency always comes from the
+logged-in account (never from the browser), and every move goes through data_access.agency."""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from dashboard import ids
+from dashboard.auth import current_role, now_utc
+from dashboard.callbacks import CallbackSet
+from dashboard.i18n import t, wib
+from dashboard.services import services
+from data_access.actions import ActionRefused, ConcurrentChange, announce
+from data_access.agency import AGENCY_MOVES, agency_change_status, agency_item, agency_queue
+from domain.live_events import SOCKET_EVENT
+from domain.roles import may_do, may_view
+from domain.sla import deadline_state
+from geo import load_city_areas
+from geo.geojson import areas_feature_collection
+
+callbacks = CallbackSet()
+
+
+def _my_agency() -> str | None:
+    """The account's agency when it may open /agency; None otherwise (the callback then does nothing)."""
+    if not may_view(current_role(), "/agency"):
+        return None
+    return current_user.info.agency_code or None
+
+
+@callbacks.callback(
+    Output(ids.AG_GRID, "rowData"),
+    Input(ids.AG_SOCKET, f"data-{SOCKET_EVENT}"),
+    Input(ids.AG_REFRESH, "n_intervals"),
+    Input(ids.AG_DONE, "data"),
+)
+def refresh_queue(_batch, _n, _done):
+    agency = _my_agency()
+    if agency is None:
+        raise PreventUpdate
+    with services().Session() as s:
+        return agency_queue(s, agency_code=agency, now=now_utc())
+
+
+def _place_map(item):
+    """The item's point on its kelurahan's outline (no background tiles: works offline)."""
+    areas = [a for a in load_city_areas().kelurahan if a.code == item.kelurahan_code]
+    layers = [dl.GeoJSON(data=areas_feature_collection(areas), style={"color": "#6fa8ff", "weight": 2, "fillOpacity": 0.1})]
+    layers.append(dl.CircleMarker(center=[item.lat, item.lon], radius=9, color="#ff3b3b", fillOpacity=0.9))
+    return dl.Map(children=layers, center=[item.lat, item.lon], zoom=15, className="ag-map", attributionControl=False)
+
+
+def _detail(item, lang: str):
+    state = deadline_state(item.resolution_due_at, now_utc()) if item.status in ("diteruskan", "dikerjakan") else "selesai"
+    place = (
+        t("ag_place", lang, kelurahan=item.kelurahan, kecamatan=item.kecamatan) if item.kelurahan else t("ag_place_outside", lang)
+    )
+    photo = (
+        html.A(t("ag_photo", lang), href=item.photo_url, target="_blank", rel="noopener noreferrer")
+        if item.photo_url and item.photo_url.startswith(("https://", "http://"))
+        else html.Span(t("ag_no_photo", lang), className="muted")
+    )
+    history = html.Ol(
+        className="timeline",
+        children=[
+            html.Li(
+                f"{wib(e.at)} — {e.from_status or '·'} → {e.to_status} {t('ag_by', lang)} {e.actor}"
+                + (f": {e.note}" if e.note else "")
+            )
+            for e in item.timeline
+        ],
+    )
+    return [
+        html.H2(f"#{item.id}: {item.title}"),  # Dash renders text, never HTML: citizen text stays text
+        html.P(item.description or t("ag_no_description", lang), className="desc"),
+        html.P(t("ag_meta", lang, category=item.category, status=item.status, level=item.escalation_level)),
+        html.P(
+            t(
+                "ag_times",
+                lang,
+                reported=wib(item.reported_at),
+                due=wib(item.resolution_due_at),
+                state=t(f"ag_state_{state}", lang),
+            ),
+            className=f"due-{state}",
+        ),
+        html.P([place, " · ", photo]),
+        _place_map(item),
+        html.H3(t("ag_history", lang)),
+        history,
+    ]
+
+
+@callbacks.callback(
+    Output(ids.AG_DETAIL, "children"),
+    Output(ids.AG_SELECTED, "data"),
+    Input(ids.AG_GRID, "selectedRows"),
+    Input(ids.AG_DONE, "data"),
+    State(ids.AG_SELECTED, "data"),
+    State(ids.AG_LANG, "data"),
+)
+def show_detail(selected_rows, _done, current, lang):
+    agency = _my_agency()
+    if agency is None:
+        raise PreventUpdate
+    lang = lang or "id"
+    if ctx.triggered_id == ids.AG_GRID:
+        if not selected_rows or not isinstance(selected_rows, list) or not isinstance(selected_rows[0], dict):
+            return html.P(t("ag_pick", lang)), None
+        current = {"id": selected_rows[0].get("id")}
+    if not isinstance(current, dict) or not isinstance(current.get("id"), int):
+        raise PreventUpdate
+    with services().Session() as s:
+        item = agency_item(s, agency_code=agency, item_id=current["id"])
+    if item is None:
+        return html.P(t("ag_not_found", lang), className="msg bad"), None
+    return _detail(item, lang), {"id": item.id, "version": item.version}
+
+
+BUTTONS = {ids.AG_BTN_START: "dikerjakan", ids.AG_BTN_DONE: "selesai"}
+
+
+@callbacks.callback(
+    Output(ids.AG_MESSAGE, "children"),
+    Output(ids.AG_DONE, "data"),
+    Output(ids.AG_NOTE, "value"),
+    Input(ids.AG_BTN_START, "n_clicks"),
+    Input(ids.AG_BTN_DONE, "n_clicks"),
+    State(ids.AG_SELECTED, "data"),
+    State(ids.AG_NOTE, "value"),
+    State(ids.AG_DONE, "data"),
+    State(ids.AG_LANG, "data"),
+    prevent_initial_call=True,
+)
+def act(_start, _finish, selected, note, done, lang):
+    lang = lang or "id"
+    to_status = BUTTONS.get(ctx.triggered_id)
+    if to_status is None:
+        raise PreventUpdate
+    agency = _my_agency()
+    if agency is None or not may_do(current_role(), AGENCY_MOVES[to_status]):
+        return html.P(t("ag_forbidden", lang), className="msg bad"), no_update, no_update
+    if not isinstance(selected, dict) or not isinstance(selected.get("id"), int):
+        return html.P(t("ag_pick_first", lang), className="msg bad"), no_update, no_update
+    version = selected.get("version")
+    svc = services()
+    try:
+        with svc.Session.begin() as s:
+            outcome = agency_change_status(
+                s,
+                agency_code=agency,
+                item_id=selected["id"],
+                to_status=to_status,
+                actor=f"{current_user.role}:{current_user.info.username}",
+                now=now_utc(),
+                expected_version=version if isinstance(version, int) else None,
+                note=note if isinstance(note, str) else None,
+            )
+    except ConcurrentChange as exc:
+        return html.P(f"{exc}. {t('ag_refreshed', lang)}", className="msg bad"), (done or 0) + 1, no_update
+    except ActionRefused as exc:
+        return html.P(str(exc), className="msg bad"), no_update, no_update
+    announce(svc.redis, svc.keys, outcome)
+    return html.P(f"#{outcome.item_id}: {outcome.from_status} → {outcome.to_status}", className="msg ok"), (done or 0) + 1, ""

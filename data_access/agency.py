@@ -1,0 +1,173 @@
+"""An agency's own queue, the detail of one of its items, and its two moves (in progress, done).
+
+Every query here is scoped by the agency's code from the logged-in account, never by anything the
+browser sends, and none of them selects reporter data (NIK, name, phone): an agency sees what it
+must fix and where, not who reported it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from data_access.actions import ActionOutcome, ActionRefused, change_status
+from data_access.models import Category, Complaint, Kecamatan, Kelurahan
+from data_access.queue import TimelineEntry, timeline
+from domain.sla import deadline_state
+
+WORKING = ("diteruskan", "dikerjakan")
+DONE = ("selesai", "ditutup")
+RECENT_DONE = timedelta(days=7)  # done items stay in view for a week, so the agency sees its record
+AGENCY_MOVES = {"dikerjakan": "start_work", "selesai": "resolve"}  # target status → permission
+
+
+class NotYourItem(ActionRefused):
+    """Same answer whether the item belongs to another agency or does not exist: nothing leaks."""
+
+
+def _not_yours(item_id: int) -> NotYourItem:
+    return NotYourItem(f"Pengaduan #{item_id} tidak ada dalam antrean OPD Anda")
+
+
+def agency_queue(session: Session, *, agency_code: str, now: datetime) -> list[dict]:
+    """Rows for the agency grid: its forwarded and in-progress items, and those done in the last week."""
+    c = Complaint
+    q = (
+        select(
+            c.id,
+            c.title,
+            Category.name_id,
+            c.status,
+            c.reported_at,
+            c.resolution_due_at,
+            c.resolved_at,
+            Kelurahan.name,
+            Kecamatan.name,
+            c.escalation_level,
+            c.version,
+        )
+        .join(Category, Category.code == c.category_code)
+        .outerjoin(Kelurahan, Kelurahan.code == c.kelurahan_code)
+        .outerjoin(Kecamatan, Kecamatan.code == c.kecamatan_code)
+        .where(c.agency_code == agency_code)
+        .where(or_(c.status.in_(WORKING), (c.status.in_(DONE) & (c.updated_at >= now - RECENT_DONE))))
+    )
+    rows = []
+    for r in session.execute(q):
+        done = r.status in DONE
+        state = "selesai" if done else deadline_state(r.resolution_due_at, now)
+        rows.append(
+            {
+                "key": f"complaint-{r.id}",
+                "id": r.id,
+                "title": r.title,
+                "category": r.name_id,
+                "status": r.status,
+                "age_s": int((now - r.reported_at).total_seconds()),
+                "due_at": r.resolution_due_at.isoformat(),
+                "due_in_s": None if done else int((r.resolution_due_at - now).total_seconds()),
+                "due_state": state,
+                "kelurahan": r[7] or "luar kota",
+                "kecamatan": r[8] or "",
+                "escalation": r.escalation_level,
+                "version": r.version,
+            }
+        )
+    # open items by time left (overdue first), done ones after them
+    rows.sort(key=lambda x: (x["due_in_s"] is None, x["due_in_s"] if x["due_in_s"] is not None else -x["age_s"]))
+    return rows
+
+
+@dataclass(frozen=True)
+class AgencyItem:
+    """What an agency may know about a complaint: the problem and the place, not the reporter."""
+
+    id: int
+    title: str
+    description: str | None
+    category: str
+    status: str
+    photo_url: str | None
+    lat: float
+    lon: float
+    location_source: str
+    kelurahan_code: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    reported_at: datetime
+    resolution_due_at: datetime
+    escalation_level: int
+    version: int
+    timeline: list[TimelineEntry]
+
+
+def agency_item(session: Session, *, agency_code: str, item_id: int) -> AgencyItem | None:
+    """The complaint when it is assigned to `agency_code`; None otherwise (no matter why)."""
+    c = Complaint
+    r = session.execute(
+        select(
+            c.id,
+            c.title,
+            c.description,
+            Category.name_id,
+            c.status,
+            c.photo_url,
+            c.lat,
+            c.lon,
+            c.location_source,
+            c.kelurahan_code,
+            Kelurahan.name,
+            Kecamatan.name,
+            c.reported_at,
+            c.resolution_due_at,
+            c.escalation_level,
+            c.version,
+        )
+        .join(Category, Category.code == c.category_code)
+        .outerjoin(Kelurahan, Kelurahan.code == c.kelurahan_code)
+        .outerjoin(Kecamatan, Kecamatan.code == c.kecamatan_code)
+        .where(c.id == item_id, c.agency_code == agency_code)
+    ).one_or_none()
+    if r is None:
+        return None
+    return AgencyItem(*r, timeline=timeline(session, item_kind="complaint", item_id=item_id))
+
+
+def agency_change_status(
+    session: Session,
+    *,
+    agency_code: str,
+    item_id: int,
+    to_status: str,
+    actor: str,
+    now: datetime,
+    expected_version: int | None = None,
+    note: str | None = None,
+) -> ActionOutcome:
+    """In progress (`dikerjakan`) or done (`selesai`, note required) — only on the agency's own items.
+
+    The ownership check and the write are tied by the version: if the item is reassigned between
+    them, the update finds another version and is refused.
+    """
+    if to_status not in AGENCY_MOVES:
+        raise ActionRefused(f"OPD tidak dapat mengubah status ke '{to_status}'")
+    note = (note or "").strip() or None
+    if to_status == "selesai" and not note:
+        raise ActionRefused("Tulis catatan penyelesaian dahulu (apa yang sudah dikerjakan)")
+    item = session.get(Complaint, item_id)
+    if item is None or item.agency_code != agency_code:
+        raise _not_yours(item_id)
+    return change_status(
+        session,
+        item_kind="complaint",
+        item_id=item_id,
+        to_status=to_status,
+        actor=actor,
+        now=now,
+        expected_version=item.version if expected_version is None else expected_version,
+        note=note,
+        agency_code=agency_code,
+    )
