@@ -13,8 +13,9 @@ from datetime import datetime
 
 import redis
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from data_access import announcements
 from data_access.models import Complaint, Emergency, PersonalDataView, StatusChange
 from data_access.streams import StreamKeys
 from domain.escalation import LEVEL_NAMES, MAX_LEVEL
@@ -172,6 +173,7 @@ def _audit(session, item_kind, item_id, from_status, to_status, actor, now, note
         agency_code=agency_code,
         escalation_level=level,
         action=action,
+        announce_pending=True,  # the outbox: cleared once the bcc:actions entry is in Redis
     )
     session.add(change)
     session.flush()
@@ -193,26 +195,16 @@ def acknowledge_emergency(
     )
 
 
-def announce(client: redis.Redis, keys: StreamKeys, outcome: ActionOutcome) -> None:
-    """After commit: the citizen apps' `bcc:actions` entry and the live screens' change event."""
-    # Notes and merges keep the version, so the audit row names their entry.
-    suffix = f"v{outcome.version}" if outcome.action == "status" else f"{outcome.action}-{outcome.change_id}"
-    fields = {
-        "event_id": f"{outcome.item_kind}-{outcome.item_id}-{suffix}",
-        "item_kind": outcome.item_kind,
-        "item_id": str(outcome.item_id),
-        "action": outcome.to_status if outcome.action == "status" else outcome.action,
-        "actor": outcome.actor,
-        "at": outcome.at.isoformat(),
-        "from_status": outcome.from_status,
-        "to_status": outcome.to_status,
-        "agency_code": outcome.agency_code or "",
-        "note": outcome.note or "",
-    }
+def announce(client: redis.Redis, keys: StreamKeys, outcome: ActionOutcome, Session: sessionmaker[Session]) -> None:
+    """After commit: the citizen apps' `bcc:actions` entry and the live screens' change event.
+
+    The entry comes from the action's audit row (its outbox flag, see data_access/announcements.py):
+    if Redis is down now, the ingest worker sends it later; nothing is lost.
+    """
     try:
-        client.xadd(keys.actions, fields)
+        announcements.send(Session, client, keys, [outcome.change_id] if outcome.change_id else [])
     except redis.RedisError as exc:
-        log.error("bcc:actions entry not written for %s: %s", fields["event_id"], exc)
+        log.warning("bcc:actions entry for change %s held back until Redis answers: %s", outcome.change_id, exc)
     ChangePublisher(client, keys.changes).publish(
         status_event(
             item_kind=outcome.item_kind,

@@ -13,6 +13,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -237,8 +239,18 @@ class StatusChange(Base):
     escalation_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # status (a lifecycle move), note, escalate, merge: every recorded action, not only moves
     action: Mapped[str] = mapped_column(String(16), default="status", server_default="status")
+    # True until the `bcc:actions` entry for this change is in Redis: the outbox that survives a Redis outage.
+    announce_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    __table_args__ = (Index("ix_status_changes_item", "item_kind", "item_id", "at"),)
+    __table_args__ = (
+        Index("ix_status_changes_item", "item_kind", "item_id", "at"),
+        Index(
+            "ix_status_changes_announce_pending",
+            "id",
+            postgresql_where=text("announce_pending"),
+            sqlite_where=text("announce_pending"),
+        ),
+    )
 
 
 class PersonalDataView(Base):

@@ -40,7 +40,7 @@ class SlaWatchdog:
         started = time.monotonic()
         result = sla_sweep(self.Session, now=now or self.clock())
         for outcome in result.escalations:
-            announce(self.client, self.keys, outcome)
+            announce(self.client, self.keys, outcome, self.Session)
         if result.escalations or result.due_states_changed:
             log.info(
                 "watchdog: %d open checked, %d due states changed, %d escalated, %d skipped in %.2fs",

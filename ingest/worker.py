@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import redis
 from sqlalchemy import exc as sa_exc
 
+from data_access.announcements import deliver_pending
 from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
 from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
@@ -41,6 +42,7 @@ log = logging.getLogger("bcc.ingest")
 
 CONTEXT_REFRESH_S = 60.0
 LAG_REFRESH_S = 1.0
+OUTBOX_EVERY_S = 5.0  # held-back bcc:actions entries (Redis was down when an operator acted)
 # Errors that mean "this data cannot be stored" rather than "the database is not there".
 _DATA_ERRORS = (sa_exc.IntegrityError, sa_exc.DataError)
 
@@ -82,6 +84,7 @@ class IngestWorker:
         self._context_loaded_at = 0.0
         self._last_claim = 0.0
         self._last_lag = 0.0
+        self._last_outbox = 0.0
         self._read_pending = True  # first finish what this consumer already holds
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read-ahead")
         self._prefetch: Future | None = None
@@ -183,6 +186,9 @@ class IngestWorker:
                 self._prefetch = self._reader.submit(self._read_and_prepare)
             self._process(good, bad, rows)
             handled += len(entries)
+        if time.monotonic() - self._last_outbox >= OUTBOX_EVERY_S:
+            self._last_outbox = time.monotonic()
+            deliver_pending(self.Session, self.redis, self.keys, now=self.clock())
         if time.monotonic() - self._last_lag >= LAG_REFRESH_S:
             self._last_lag = time.monotonic()
             self._record_lag()

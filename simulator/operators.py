@@ -47,7 +47,7 @@ class DemoOperators:
         try:
             with self.Session.begin() as s:
                 outcome = change_status(s, now=now, **kwargs)
-            announce(self.client, self.keys, outcome)
+            announce(self.client, self.keys, outcome, self.Session)
         except ActionRefused as exc:  # a real operator got there first: fine
             log.info("demo action skipped: %s", exc)
 

@@ -363,7 +363,7 @@ def act(*args):
     except ActionRefused as exc:
         return _bad(str(exc)), no_update, no_update
     for outcome in outcomes:
-        announce(svc.redis, svc.keys, outcome)
+        announce(svc.redis, svc.keys, outcome, svc.Session)
     return html.P(_done_text(outcomes[0], lang), className="msg ok"), (done or 0) + 1, ""
 
 

@@ -101,7 +101,7 @@ def test_emergency_alarms_until_acknowledged(dash_duo, stack):
     with Session.begin() as s:
         eid = s.query(Emergency.id).filter(Emergency.event_id == "e-7").scalar()
         outcome = acknowledge_emergency(s, emergency_id=eid, actor="operator:uji", now=datetime.now(UTC))
-    announce(r, StreamKeys(settings.stream_prefix), outcome)
+    announce(r, StreamKeys(settings.stream_prefix), outcome, Session)
     dash_duo.wait_for_class_to_equal("#wall-root", "wall", timeout=10)
     assert not dash_duo.find_elements(".bcc-sos.pulsing")
     assert dash_duo.find_elements(".bcc-sos")  # still on the map: acknowledged, not yet resolved

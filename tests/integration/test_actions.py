@@ -81,12 +81,12 @@ def test_action_is_audited_and_announced(one_complaint):
     Session, cid, r, keys = one_complaint
     with Session.begin() as s:
         first = change_status(s, item_kind="complaint", item_id=cid, to_status="dibaca", actor="operator:a", now=now_utc())
-    announce(r, keys, first)
+    announce(r, keys, first, Session)
     with Session.begin() as s:
         again = change_status(
             s, item_kind="complaint", item_id=cid, to_status="diteruskan", actor="operator:a", now=now_utc(), agency_code="DPUPR"
         )
-    announce(r, keys, again)
+    announce(r, keys, again, Session)
     with Session() as s:
         c = s.get(Complaint, cid)
         assert c.read_at is not None and c.forwarded_at is not None and c.status == "diteruskan"

@@ -68,7 +68,7 @@ def test_escalation_goes_up_one_level_at_a_time_with_a_reason(items):
     for n in (1, 2, 3):
         with Session.begin() as s:
             out = actions.escalate(s, complaint_id=c1, actor="operator:a", role=OP, now=now_utc(), reason=f"alasan {n}")
-        announce(r, keys, out)
+        announce(r, keys, out, Session)
         assert (out.action, out.escalation_level, out.from_status, out.to_status) == ("escalate", n, "baru", "baru")
     with Session.begin() as s, pytest.raises(ActionRefused, match="tingkat eskalasi 3"):
         actions.escalate(s, complaint_id=c1, actor="operator:a", role=OP, now=now_utc(), reason="lagi")
@@ -115,13 +115,12 @@ def test_note_keeps_status_and_version_and_is_announced(items):
     for text in ("telepon pelapor", "<script>alert(1)</script>"):
         with Session.begin() as s:
             out = actions.add_note(s, item_kind="complaint", item_id=c1, actor="operator:a", role=OP, now=now_utc(), note=text)
-        announce(r, keys, out)
+        announce(r, keys, out, Session)
     with Session.begin() as s:
-        announce(
-            r,
-            keys,
-            actions.add_note(s, item_kind="emergency", item_id=eid, actor="operator:a", role=OP, now=now_utc(), note="ditelepon"),
+        out = actions.add_note(
+            s, item_kind="emergency", item_id=eid, actor="operator:a", role=OP, now=now_utc(), note="ditelepon"
         )
+    announce(r, keys, out, Session)  # after the commit, as every caller does
     with Session.begin() as s, pytest.raises(ActionRefused, match="Catatan wajib"):
         actions.add_note(s, item_kind="complaint", item_id=c1, actor="operator:a", role=OP, now=now_utc(), note="")
     with Session.begin() as s, pytest.raises(Forbidden):  # not this agency's item
@@ -174,8 +173,8 @@ def test_merge_rejects_the_later_report_as_a_duplicate_of_the_earlier(items):
         actions.merge_duplicate(s, duplicate_id=c1, original_id=c2, actor="operator:a", role=OP, now=now)
     with Session.begin() as s:
         moved, kept = actions.merge_duplicate(s, duplicate_id=c2, original_id=c1, actor="operator:a", role=OP, now=now)
-    announce(r, keys, moved)
-    announce(r, keys, kept)
+    announce(r, keys, moved, Session)
+    announce(r, keys, kept, Session)
     with Session() as s:
         dup = s.get(Complaint, c2)
         assert (dup.status, dup.duplicate_of_id, dup.reject_reason) == ("ditolak", c1, f"duplikat dari #{c1}")
