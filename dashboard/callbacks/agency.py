@@ -163,5 +163,5 @@ def act(_start, _finish, selected, note, done, lang):
         return html.P(f"{exc}. {t('ag_refreshed', lang)}", className="msg bad"), (done or 0) + 1, no_update
     except ActionRefused as exc:
         return html.P(str(exc), className="msg bad"), no_update, no_update
-    announce(svc.redis, svc.keys, outcome)
+    announce(svc.redis, svc.keys, outcome, svc.Session)
     return html.P(f"#{outcome.item_id}: {outcome.from_status} → {outcome.to_status}", className="msg ok"), (done or 0) + 1, ""

@@ -105,7 +105,7 @@ def test_agency_sees_only_its_items_and_marks_one_in_progress(dash_duo, stack):
             now=now_utc(),
             agency_code="DPUPR",
         )
-    announce(r, StreamKeys(settings.stream_prefix), out)
+    announce(r, StreamKeys(settings.stream_prefix), out, Session)
     dash_duo.wait_for_contains_text("#ag-grid", "Jalan kedua DPUPR", timeout=10)
 
     row = next(el for el in dash_duo.find_elements("#ag-grid .ag-row") if "Jalan DPUPR berlubang" in el.text)

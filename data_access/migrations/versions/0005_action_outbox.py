@@ -1,7 +1,7 @@
 """status_changes.announce_pending: the outbox for bcc:actions entries held back by a Redis outage
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004a
 Create Date: 2026-11-23
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004a"
 branch_labels = None
 depends_on = None
 
