@@ -23,10 +23,9 @@ docs/decisions.md):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from domain.lifecycle import OPEN_COMPLAINT_STATUSES
 
@@ -37,6 +36,8 @@ PRIOR_WEIGHT = 20  # pseudo-items at the city mean added to every agency when ra
 PERCENTILES = (50, 90)
 OPEN = frozenset(s.value for s in OPEN_COMPLAINT_STATUSES)
 RESOLVED = frozenset({"selesai", "ditutup"})
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND = timedelta(seconds=1)
 
 
 def rank_position(p: int, n: int) -> int:
@@ -51,7 +52,7 @@ def nearest_rank(values: Iterable[float], p: int) -> float | None:
 
 def epoch_seconds(moment: datetime) -> int:
     """Whole seconds since 1970 (floor), as the database computes them."""
-    return math.floor(moment.timestamp())
+    return (moment - _EPOCH) // _SECOND  # exact integer arithmetic (a float timestamp can round up)
 
 
 def seconds_between(start: datetime, end: datetime) -> int:

@@ -210,3 +210,9 @@ def test_trend_compares_with_the_previous_period():
 def test_relative_change():
     assert change(15, 10) == pytest.approx(50)
     assert change(5, 0) is None and change(None, 3) is None
+
+
+def test_a_microsecond_before_the_next_second_stays_in_its_second():
+    start = datetime(2026, 10, 26, 21, 23, 57, 44000, tzinfo=UTC)
+    end = datetime(2026, 10, 30, 20, 25, 25, 999999, tzinfo=UTC)
+    assert seconds_between(start, end) == 342088
