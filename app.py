@@ -23,6 +23,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     from dashboard.access import remember_wall_token
     from dashboard.auth import init_auth
     from dashboard.realtime import init_socketio
+    from dashboard.report_export import register_report_exports
     from dashboard.services import EXTENSION_KEY, build_services
 
     settings = settings or load_settings()
@@ -48,6 +49,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     init_auth(server, production=settings.production)
     init_socketio(server, settings)
     server.after_request(remember_wall_token)
+    register_report_exports(server)
     register_cli(server)
     return app
 

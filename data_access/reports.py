@@ -33,7 +33,9 @@ from domain.report_kpi import (
     SANCTION_1_SECONDS,
     SANCTION_2_SECONDS,
     Figures,
+    LeagueRow,
     epoch_seconds,
+    league,
 )
 from domain.report_period import Period
 
@@ -361,4 +363,63 @@ def names(session: Session) -> Names:
                 select(Kelurahan.code, Kelurahan.name, Kelurahan.kecamatan_code).order_by(Kelurahan.code)
             )
         },
+    )
+
+
+# --- the whole report ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one /laporan view, CSV or PDF shows, for one filter, with the previous period's figures."""
+
+    flt: ReportFilter
+    now: datetime
+    city: Figures
+    city_previous: Figures
+    league: list[LeagueRow]
+    kecamatan: dict[str | None, Figures]
+    kelurahan: dict[str | None, Figures]
+    daily: dict[date, dict[str, int]]
+    histogram: dict[str, int]
+    heatmap: list[list[int]]
+    emergencies: EmergencyFigures
+    emergencies_previous: EmergencyFigures
+    names: Names
+
+
+def league_table(session: Session, *, flt: ReportFilter, now: datetime) -> tuple[list[LeagueRow], Figures, Figures]:
+    """Agencies ranked worst first, with the city's figures for this and the previous period."""
+    before = flt.for_period(flt.period.previous())
+    current = figures(session, flt=flt, now=now, by="agency")
+    previous = figures(session, flt=before, now=now, by="agency")
+    city = city_figures(session, flt=flt, now=now)
+    city_before = city_figures(session, flt=before, now=now)
+    return league(current.values(), previous, city, city_before), city, city_before
+
+
+def area_figures(session: Session, *, flt: ReportFilter, now: datetime) -> tuple[dict, dict]:
+    """Per kecamatan and per kelurahan (the maps); the area filters themselves are not applied,
+    so the map keeps showing every area while the rest of the page follows a clicked one."""
+    whole_city = ReportFilter(flt.period, agency=flt.agency, group=flt.group)
+    return figures(session, flt=whole_city, now=now, by="kecamatan"), figures(session, flt=whole_city, now=now, by="kelurahan")
+
+
+def build_report(session: Session, *, flt: ReportFilter, now: datetime) -> Report:
+    rows, city, city_before = league_table(session, flt=flt, now=now)
+    kec, kel = area_figures(session, flt=flt, now=now)
+    return Report(
+        flt=flt,
+        now=now,
+        city=city,
+        city_previous=city_before,
+        league=rows,
+        kecamatan=kec,
+        kelurahan=kel,
+        daily=daily_volume(session, flt=flt),
+        histogram=response_histogram(session, flt=flt, now=now),
+        heatmap=hour_weekday(session, flt=flt),
+        emergencies=emergency_figures(session, flt=flt),
+        emergencies_previous=emergency_figures(session, flt=flt.for_period(flt.period.previous())),
+        names=names(session),
     )
