@@ -14,8 +14,19 @@ from flask import Flask
 
 from settings import Settings, load_settings
 
-PAGES = ("dashboard.layouts.home", "dashboard.layouts.status", "dashboard.layouts.wall", "dashboard.layouts.operator")
-CALLBACKS = ("dashboard.callbacks.status", "dashboard.callbacks.wall", "dashboard.callbacks.operator")
+PAGES = (
+    "dashboard.layouts.home",
+    "dashboard.layouts.status",
+    "dashboard.layouts.wall",
+    "dashboard.layouts.operator",
+    "dashboard.layouts.laporan",
+)
+CALLBACKS = (
+    "dashboard.callbacks.status",
+    "dashboard.callbacks.wall",
+    "dashboard.callbacks.operator",
+    "dashboard.callbacks.laporan",
+)
 
 
 def create_dash(settings: Settings | None = None) -> dash.Dash:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from flask import Flask, Response, request, stream_with_context
 
@@ -22,10 +22,11 @@ from dashboard.auth import current_role, now_utc
 from dashboard.services import services
 from data_access.reports import ITEM_COLUMNS, ReportFilter, build_report, export_items, league_table, names
 from domain.report_kpi import LeagueRow
-from domain.report_period import WIB, Period, PeriodError, parse_day
+from domain.report_period import Period, PeriodError, parse_day
 from domain.roles import may_view
 
 PAGE = "/laporan"
+WIB_FIXED = timezone(timedelta(hours=7), "WIB")  # WIB has no DST; a fixed offset is cheaper than a ZoneInfo lookup
 GROUPS = ("infrastruktur", "pelayanan", "lainnya")
 AGENCY_COLUMNS = (
     "rank",
@@ -108,7 +109,7 @@ def agency_rows(rows: Iterable[LeagueRow], agency_names: dict[str, str]) -> Iter
 
 
 def _wib_iso(value) -> str:
-    return value.astimezone(WIB).isoformat(timespec="seconds") if isinstance(value, datetime) else _blank(value)
+    return value.astimezone(WIB_FIXED).isoformat(timespec="seconds") if isinstance(value, datetime) else _blank(value)
 
 
 def item_rows(rows: Iterable[tuple]) -> Iterator[list]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.i18n import t
-from data_access.reports import Report
 from domain.report_kpi import Figures, LeagueRow
 
 
@@ -51,8 +50,8 @@ def _worse(now, before, higher_is_worse: bool) -> bool | None:
     return (now > before) == higher_is_worse
 
 
-def kpis(report: Report, lang: str = "id") -> list[Kpi]:
-    c, p = report.city, report.city_previous
+def kpis(c: Figures, p: Figures, lang: str = "id") -> list[Kpi]:
+    """The headline figures of the city (`c`) with the previous period's (`p`)."""
     return [
         Kpi("received", t("lap_kpi_received", lang), str(c.received), str(p.received), None),
         Kpi(
@@ -104,15 +103,6 @@ def kpis(report: Report, lang: str = "id") -> list[Kpi]:
     ]
 
 
-def band(f: Figures) -> str:
-    """The e-Sambat band an agency is in for the period: any wait over 2 days, over 1 day, else reward."""
-    if f.waited_2d:
-        return "sanction2"
-    if f.waited_1d:
-        return "sanction1"
-    return "reward"
-
-
 def league_record(row: LeagueRow, agency_names: dict[str, str], lang: str = "id") -> dict:
     """One table row as display strings (page grid and PDF)."""
     f = row.figures
@@ -135,6 +125,4 @@ def league_record(row: LeagueRow, agency_names: dict[str, str], lang: str = "id"
         "open": f"{f.open_now} / {f.overdue_now}",
         "score": pct(row.score, lang),
         "trend": trend,
-        "band": band(f),
-        "band_label": t(f"lap_band_{band(f)}", lang),
     }

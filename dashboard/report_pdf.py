@@ -26,7 +26,7 @@ from geo.boundaries import load_city_areas  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 GROUP_COLORS = {"infrastruktur": "#e67e22", "pelayanan": "#2e86c1", "lainnya": "#7f8c8d"}
-BAND_COLORS = {"sanction2": (192, 57, 43), "sanction1": (230, 126, 34), "reward": (39, 174, 96)}
+BAND_COLORS = {"s2": (192, 57, 43), "s1": (211, 84, 0), "reward": (30, 132, 73)}  # reward/sanction columns
 
 
 def _png(fig) -> io.BytesIO:
@@ -133,7 +133,7 @@ def render_pdf(report: Report, lang: str = "id") -> bytes:
     pdf.set_font("DejaVu", "", 11)
     with pdf.table(col_widths=(110, 70, 90), text_align=("LEFT", "RIGHT", "RIGHT")) as table:
         table.row([t("lap_cover_kpis", lang), period.label(), period.previous().label()])
-        for k in kpis(report, lang):
+        for k in kpis(report.city, report.city_previous, lang):
             table.row([k.label, k.value, k.previous])
     e, ep = report.emergencies, report.emergencies_previous
     pdf.ln(4)
@@ -170,8 +170,8 @@ def render_pdf(report: Report, lang: str = "id") -> bytes:
                 rec = league_record(row, report.names.agencies, lang)
                 cells = table.row()
                 for col in cols:
-                    if col == "code":
-                        pdf.set_text_color(*BAND_COLORS[rec["band"]])
+                    if col in BAND_COLORS and rec[col]:
+                        pdf.set_text_color(*BAND_COLORS[col])
                     cells.cell(str(rec[col]))
                     pdf.set_text_color(0, 0, 0)
 

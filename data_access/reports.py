@@ -4,7 +4,8 @@ Every figure follows the definitions in `domain/report_kpi.py`. Two things make 
 agree to the second:
 
 - durations come from one expression, `epoch_s(column)`: whole seconds since 1970 (floor), which
-  SQLite computes with `strftime('%s')` on the text cut to whole seconds and PostgreSQL with `floor(extract(epoch))`;
+  SQLite computes with `strftime('%s')` on the text cut to whole seconds and PostgreSQL with
+  `floor(date_part('epoch'))`;
 - percentiles use the nearest rank: rows are numbered inside each group with a window function
   (NULLs last on both) and the value at rank ⌈p·n/100⌉ is picked, so nothing depends on a
   database's own percentile function.
@@ -70,7 +71,9 @@ def _epoch_sqlite(element, compiler, **kw):
 
 @compiles(epoch_s, "postgresql")
 def _epoch_postgresql(element, compiler, **kw):
-    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+    # date_part gives double precision (fast; exact to the microsecond at today's epoch values), where
+    # EXTRACT gives numeric, which is slower to compute row by row.
+    return f"CAST(FLOOR(date_part('epoch', {compiler.process(element.clauses, **kw)})) AS BIGINT)"
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,8 @@ def history(
         cid = first_id + n
         cat = rng.choice(categories)
         area = rng.choice(areas)
-        reported = start + timedelta(seconds=rng.random() * span)
+        # in arrival order, as the ingest worker stores them (rows of one period sit together on disk)
+        reported = start + timedelta(seconds=(n + rng.random()) * span / count)
         reported = reported.replace(microsecond=rng.randrange(0, 1_000_000, 1000))
         fr_due = reported + timedelta(minutes=cat.first_response_minutes)
         res_due = reported + timedelta(days=cat.resolution_working_days * 7 / 5)

@@ -14,7 +14,12 @@ def layout(lang: str = "id", **_query):
         children=[
             html.H1(t("app_title", lang)),
             html.P("Pusat komando Kota Binjai: pengaduan warga, tombol darurat dan bus Trans Binjai."),
-            html.Ul([html.Li(dcc.Link(t("status_title", lang), href=f"/status?lang={lang}"))]),
+            html.Ul(
+                [
+                    html.Li(dcc.Link(t("status_title", lang), href=f"/status?lang={lang}")),
+                    html.Li(dcc.Link(t("lap_link", lang), href=f"/laporan?lang={lang}")),
+                ]
+            ),
             html.P([dcc.Link("Bahasa Indonesia", href="/?lang=id"), " · ", dcc.Link("English", href="/?lang=en")]),
         ],
     )

@@ -29,6 +29,7 @@ ID = {
     "lap_kpi_sanction2": "Menunggu > 2 hari (sanksi berat)",
     "lap_kpi_open": "Masih terbuka / terlambat",
     "lap_prev": "periode lalu: {v}",
+    "lap_prev_head": "Periode lalu (median)",
     "lap_league_title": "Peringkat OPD — terburuk di atas",
     "lap_league_help": (
         "Urutan memakai porsi pengaduan terlambat (melewati tenggat respons pertama atau penyelesaian) yang "
@@ -49,9 +50,6 @@ ID = {
     "lap_col_open": "Terbuka / terlambat",
     "lap_col_score": "Skor terlambat (disesuaikan)",
     "lap_col_trend": "Tren",
-    "lap_band_sanction2": "sanksi berat",
-    "lap_band_sanction1": "sanksi",
-    "lap_band_reward": "penghargaan",
     "lap_map_title": "Peta wilayah — klik untuk menyaring",
     "lap_map_count": "Jumlah pengaduan",
     "lap_map_overdue": "Porsi terlambat",
@@ -114,6 +112,7 @@ EN = {
     "lap_kpi_sanction2": "Waited > 2 days (heavy sanction)",
     "lap_kpi_open": "Still open / overdue",
     "lap_prev": "previous period: {v}",
+    "lap_prev_head": "Previous period (median)",
     "lap_league_title": "Agency league table — worst first",
     "lap_league_help": (
         "Ranked by the share of late complaints (past the first-response or resolution deadline), adjusted for "
@@ -134,9 +133,6 @@ EN = {
     "lap_col_open": "Open / overdue",
     "lap_col_score": "Late score (adjusted)",
     "lap_col_trend": "Trend",
-    "lap_band_sanction2": "heavy sanction",
-    "lap_band_sanction1": "sanction",
-    "lap_band_reward": "reward",
     "lap_map_title": "Area map — click to filter",
     "lap_map_count": "Complaints",
     "lap_map_overdue": "Overdue share",
