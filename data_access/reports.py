@@ -95,9 +95,10 @@ def agency_of():
     return func.coalesce(Complaint.agency_code, Complaint.suggested_agency_code)
 
 
-def _complaint_where(flt: ReportFilter) -> list:
+def _complaint_where(flt: ReportFilter, span: tuple[datetime, datetime] | None = None) -> list:
     c = Complaint
-    where = [c.reported_at >= flt.period.start_utc, c.reported_at < flt.period.end_utc]
+    start, end = span or (flt.period.start_utc, flt.period.end_utc)
+    where = [c.reported_at >= start, c.reported_at < end]
     if flt.kecamatan:
         where.append(c.kecamatan_code == flt.kecamatan)
     if flt.kelurahan:
@@ -154,24 +155,12 @@ def _rank_pick(value, rn, n, p: int):
     return func.max(case((rn == (p * n + 99) // 100, value)))
 
 
-def figures(session: Session, *, flt: ReportFilter, now: datetime, by: str | None = None) -> dict[str | None, Figures]:
-    """The league-table figures per agency / kecamatan / kelurahan (or for the whole city, key None)."""
-    cols = _item_columns(now)
-    key = _key_column(by).label("k")
-    base = select(key, *(v.label(k) for k, v in cols.items())).where(*_complaint_where(flt)).subquery("base")
-    ranked = select(
-        base,
-        func.row_number().over(partition_by=base.c.k, order_by=base.c.fr_s.asc().nulls_last()).label("fr_rn"),
-        func.count(base.c.fr_s).over(partition_by=base.c.k).label("fr_n"),
-        func.row_number().over(partition_by=base.c.k, order_by=base.c.res_s.asc().nulls_last()).label("res_rn"),
-        func.count(base.c.res_s).over(partition_by=base.c.k).label("res_n"),
-    ).subquery("ranked")
-    r = ranked.c
-    stmt = select(
-        r.k,
+def _aggregates(r, rn: str, n: str) -> list:
+    """The Figures columns (after the key) from a ranked subquery, percentiles picked by the named windows."""
+    return [
         func.count(),
-        *(_rank_pick(r.fr_s, r.fr_rn, r.fr_n, p) for p in PERCENTILES),
-        *(_rank_pick(r.res_s, r.res_rn, r.res_n, p) for p in PERCENTILES),
+        *(_rank_pick(r.fr_s, r[f"fr_{rn}"], r[f"fr_{n}"], p) for p in PERCENTILES),
+        *(_rank_pick(r.res_s, r[f"res_{rn}"], r[f"res_{n}"], p) for p in PERCENTILES),
         func.sum(r.res_judged),
         func.sum(r.res_within),
         func.sum(case((r.fr_s <= REWARD_SECONDS, 1), else_=0)),
@@ -181,17 +170,76 @@ def figures(session: Session, *, flt: ReportFilter, now: datetime, by: str | Non
         func.sum(r.overdue),
         func.sum(r.judged),
         func.sum(r.late),
-    ).group_by(r.k)
-    out: dict[str | None, Figures] = {}
+    ]
+
+
+_PERCENTILE_FIELDS = {1, 2, 3, 4}  # positions of the percentiles among the Figures values
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    groups: dict[str | None, Figures]
+    city: Figures
+
+
+def figures_over(
+    session: Session, *, flt: ReportFilter, now: datetime, by: str | None, periods: tuple[Period, ...]
+) -> list[PeriodFigures]:
+    """Per group and for the whole city, for several periods, in ONE pass over the rows.
+
+    Each row is tagged with its period; windows number the values inside (period, group) for the
+    groups and inside (period) for the city, so the city's percentiles come from the same scan.
+    """
+    cols = _item_columns(now)
+    c = Complaint
+    span = (min(p.start_utc for p in periods), max(p.end_utc for p in periods))
+    tag = case(*((and_(c.reported_at >= p.start_utc, c.reported_at < p.end_utc), i) for i, p in enumerate(periods)), else_=-1)
+    base = (
+        select(tag.label("p"), _key_column(by).label("k"), *(v.label(k) for k, v in cols.items()))
+        .where(*_complaint_where(flt, span))
+        .subquery("base")
+    )
+    b = base.c
+    windows = []
+    for value in ("fr", "res"):
+        col = b[f"{value}_s"]
+        for suffix, partition in (("", (b.p, b.k)), ("_city", (b.p,))):
+            windows.append(
+                func.row_number().over(partition_by=partition, order_by=col.asc().nulls_last()).label(f"{value}_rn{suffix}")
+            )
+            windows.append(func.count(col).over(partition_by=partition).label(f"{value}_n{suffix}"))
+    ranked = select(base, *windows).subquery("ranked")
+    r = ranked.c
+    stmt = select(r.p, r.k, *_aggregates(r, "rn", "n"), *_aggregates(r, "rn_city", "n_city")[1:5]).group_by(r.p, r.k)
+    width = len(Figures.__dataclass_fields__) - 1
+    groups: list[dict] = [{} for _ in periods]
+    city: list[list] = [[None if i in _PERCENTILE_FIELDS else 0 for i in range(width)] for _ in periods]
     for row in session.execute(stmt):
-        k = None if by is None else row[0]
-        values = [None if v is None else int(v) for v in row[1:]]
-        out[k] = Figures(k, *values)
-    return out
+        p = int(row[0])
+        if p < 0:
+            continue
+        values = [None if v is None else int(v) for v in row[2 : 2 + width]]
+        key = None if by is None else row[1]
+        groups[p][key] = Figures(key, *values)
+        picks = row[2 + width :]  # non-NULL only in the group that holds the city's ranked value
+        for i, v in enumerate(values):
+            if i in _PERCENTILE_FIELDS:
+                if picks[i - 1] is not None:
+                    city[p][i] = int(picks[i - 1])
+            else:
+                city[p][i] += v or 0
+    return [PeriodFigures(groups[p], Figures(None, *city[p])) for p in range(len(periods))]
+
+
+def figures(session: Session, *, flt: ReportFilter, now: datetime, by: str | None = None) -> dict[str | None, Figures]:
+    """The league-table figures per agency / kecamatan / kelurahan (or for the whole city, key None)."""
+    (result,) = figures_over(session, flt=flt, now=now, by=by, periods=(flt.period,))
+    return result.groups
 
 
 def city_figures(session: Session, *, flt: ReportFilter, now: datetime) -> Figures:
-    return figures(session, flt=flt, now=now).get(None) or Figures(key=None)
+    (result,) = figures_over(session, flt=flt, now=now, by=None, periods=(flt.period,))
+    return result.city
 
 
 # --- charts -------------------------------------------------------------------------------------
@@ -393,12 +441,9 @@ class Report:
 
 def league_table(session: Session, *, flt: ReportFilter, now: datetime) -> tuple[list[LeagueRow], Figures, Figures]:
     """Agencies ranked worst first, with the city's figures for this and the previous period."""
-    before = flt.for_period(flt.period.previous())
-    current = figures(session, flt=flt, now=now, by="agency")
-    previous = figures(session, flt=before, now=now, by="agency")
-    city = city_figures(session, flt=flt, now=now)
-    city_before = city_figures(session, flt=before, now=now)
-    return league(current.values(), previous, city, city_before), city, city_before
+    now_figs, before_figs = figures_over(session, flt=flt, now=now, by="agency", periods=(flt.period, flt.period.previous()))
+    rows = league(now_figs.groups.values(), before_figs.groups, now_figs.city, before_figs.city)
+    return rows, now_figs.city, before_figs.city
 
 
 def area_figures(session: Session, *, flt: ReportFilter, now: datetime) -> tuple[dict, dict]:

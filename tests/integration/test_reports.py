@@ -15,6 +15,7 @@ from data_access.reports import (
     emergency_figures,
     export_items,
     figures,
+    figures_over,
     hour_weekday,
     response_histogram,
 )
@@ -256,3 +257,16 @@ def test_identical_tables_on_sqlite_and_postgresql(tmp_path, pg_unavailable_reas
         assert sqlite_tables[flt] == pg_tables[flt], flt
     figs = sqlite_tables[ReportFilter(period)][0]
     assert figs[None][None].received > 300 and len(figs["agency"]) > 5
+
+
+def test_one_pass_over_two_periods_equals_the_reference_for_each(session_factory):
+    complaints, now = synthetic(session_factory)
+    period = Period(date(2026, 11, 4), date(2026, 11, 23))
+    periods = (period, period.previous())
+    with session_factory() as s:
+        results = figures_over(s, flt=ReportFilter(period), now=now, by="agency", periods=periods)
+    for p, result in zip(periods, results, strict=True):
+        items = [as_item(r) for r in complaints if p.contains(r[COMPLAINT_FIELDS.index("reported_at")])]
+        assert len(items) > 100
+        assert result.groups == figures_by(items, now, lambda i: i.agency_code)
+        assert result.city == figures_by(items, now, lambda _i: None)[None]
