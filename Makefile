@@ -42,6 +42,7 @@ integration: setup-test
 bench: setup-test  ## print the benchmark figures (the wall bench drives Chromium)
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.wall_latency
+	$(BIN)/python -m bench.reports
 
 lock:  ## re-pin the whole dependency tree from requirements-dev.txt
 	rm -rf /tmp/bcc-lock-venv && $(PYTHON) -m venv /tmp/bcc-lock-venv

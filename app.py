@@ -21,6 +21,7 @@ PAGES = (
     "dashboard.layouts.operator",
     "dashboard.layouts.agency",
     "dashboard.layouts.admin",
+    "dashboard.layouts.laporan",
 )
 CALLBACKS = (
     "dashboard.callbacks.status",
@@ -28,6 +29,7 @@ CALLBACKS = (
     "dashboard.callbacks.operator",
     "dashboard.callbacks.agency",
     "dashboard.callbacks.admin",
+    "dashboard.callbacks.laporan",
 )
 
 
@@ -36,6 +38,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     from dashboard.access import remember_wall_token
     from dashboard.auth import init_auth
     from dashboard.realtime import init_socketio
+    from dashboard.report_export import register_report_exports
     from dashboard.services import EXTENSION_KEY, build_services
 
     settings = settings or load_settings()
@@ -61,6 +64,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     init_auth(server, production=settings.production)
     init_socketio(server, settings)
     server.after_request(remember_wall_token)
+    register_report_exports(server)
     register_cli(server)
     return app
 

@@ -10,7 +10,7 @@ from dashboard.i18n import t
 from domain.roles import may_view
 
 # pages behind a login, linked for the roles that may open them
-ROLE_PAGES = (("/agency", "adm_home_agency"), ("/admin", "adm_home_admin"))
+ROLE_PAGES = (("/operator", "op_title"), ("/laporan", "lap_link"), ("/agency", "adm_home_agency"), ("/admin", "adm_home_admin"))
 
 
 def _links(lang: str) -> list:
