@@ -159,24 +159,13 @@ def _cfg():
 
 
 def _snapshot_request():
-    outs = [
-        ("wall-state", "data"),
-        ("wall-complaints", "data"),
-        ("wall-new-complaints", "data"),
-        ("wall-emergencies", "data"),
-        ("wall-buses", "data"),
-        ("wall-buses", "hideout"),
-        ("wall-kelurahan", "data"),
-        ("wall-routes", "data"),
-        ("wall-ticker-store", "data"),
-    ]
+    outs = [("wall-state", "data"), ("wall-complaints", "data"), ("wall-routes", "data")]
     return {
         "output": ".." + "...".join(f"{i}.{p}" for i, p in outs) + "..",
         "outputs": [{"id": i, "property": p} for i, p in outs],
         "inputs": [
             _cfg(),
-            {"id": "wall-rebase", "property": "n_intervals", "value": None},
-            {"id": "wall-socket", "property": "connected", "value": True},
+            {"id": "wall-snapshot-tick", "property": "n_intervals", "value": None},
             {"id": "wall-resync", "property": "data", "value": 0},
         ],
         "changedPropIds": ["wall-cfg.data"],
