@@ -54,21 +54,30 @@ class ChangesAfter:
     trimmed: bool  # entries after `after` are gone from the capped stream: reload the snapshot
 
 
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def _trimmed_after(client: redis.Redis, key: str, after: str) -> bool:
-    """True when the stream dropped an entry newer than `after` (Redis 7 records the largest one)."""
+    """True when entries newer than `after` may have been trimmed away by the stream's cap.
+
+    The cap trims from the oldest end, so while `after` itself is still in the stream nothing after
+    it is missing. `after` is always an id the screen got from this stream (or "0-0")."""
     try:
         info = client.xinfo_stream(key)
     except redis.ResponseError:
         return False  # no stream yet: nothing was ever trimmed
-    deleted = info.get("max-deleted-entry-id")
-    if deleted is None:  # Redis < 7: judge by the oldest entry still there
-        first = info.get("first-entry")
-        if not first:
-            return False
-        first_id = first[0].decode() if isinstance(first[0], bytes) else first[0]
-        return stream_id_key(first_id) > stream_id_key(after)  # `after` itself is gone: assume more is
-    deleted = deleted.decode() if isinstance(deleted, bytes) else deleted
-    return stream_id_key(deleted) > stream_id_key(after)
+    added = info.get("entries-added")  # Redis 7: every entry ever added, trimmed or not
+    if added is not None and added <= info.get("length", 0):
+        return False  # nothing was ever removed
+    if after != "0-0" and client.xrange(key, min=after, max=after, count=1):
+        return False
+    first = info.get("first-entry")
+    oldest_kept = _text(first[0]) if first else None
+    if oldest_kept is None:  # everything trimmed: missing something if anything came after `after`
+        last = info.get("last-generated-id")
+        return last is not None and stream_id_key(_text(last)) > stream_id_key(after)
+    return stream_id_key(oldest_kept) > stream_id_key(after)
 
 
 def changes_after(client: redis.Redis, key: str, after: str, limit: int = CATCH_UP_MAX) -> ChangesAfter:
