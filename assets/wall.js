@@ -484,7 +484,7 @@
       if (page.more) { catchUp(why, pages + 1); return; }
       finishCatchUp();
     }).catch(function () {
-      finishCatchUp(); /* the next batch or poll tries again */
+      setTimeout(finishCatchUp, 1000); /* server unreachable: batches wait, then the next gap tries again */
     });
   }
 
@@ -502,7 +502,9 @@
     live.cfg = cfg || live.cfg;
     live.stats.snapshots++;
     live.snapshotAsked = false;
-    live.fetching = false;
+    live.fetching = false; /* an answer still on its way is ignored: it was for the old picture */
+    live.queue = live.waiting.concat(live.queue); /* held batches: applied if newer than the snapshot */
+    live.waiting = [];
     live.last = state.last || "0-0";
     live.open = state.open || 0;
     live.newToday = state.newToday || 0;

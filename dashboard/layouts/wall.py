@@ -192,8 +192,10 @@ def layout(token: str | None = None, lang: str = "id", shade: str = "open", tran
                     html.Div(className="agencies", children=[html.H2(t("agencies_title", lang)), html.Div(id=ids.WALL_AGENCIES)]),
                 ],
             ),
-            # filled by assets/wall.js only (Dash never re-renders its children)
-            html.Footer(className="wall-ticker", children=html.Div(id=ids.WALL_TICKER, className="ticker-items")),
+            # filled by assets/wall.js (Dash draws it once and never re-renders its children)
+            html.Footer(
+                className="wall-ticker", children=html.Div(t("ticker_empty", lang), id=ids.WALL_TICKER, className="ticker-items")
+            ),
         ],
     )
 
