@@ -370,8 +370,11 @@
       if (OPEN[c.status || "baru"]) {
         live.openIds.add(c.id);
         live.open++;
-        var k = live.kel[c.kelurahan_code];
-        if (k) { k.open = (k.open || 0) + 1; live.dirty.kel = true; }
+        if (c.kelurahan_code) {
+          var k = live.kel[c.kelurahan_code] = live.kel[c.kelurahan_code] || { open: 0, overdue: 0 };
+          k.open++;
+          live.dirty.kel = true;
+        }
       }
       live.newToday++;
       live.dirty.counts = true;

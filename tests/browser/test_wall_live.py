@@ -12,6 +12,7 @@ from tests.browser.conftest import TOKEN, open_wall, wait_connected
 from tests.integration.helpers import bus_fix, complaint, wait_for, xadd_all
 
 STATS = "return Object.assign({}, window.bccLive.stats)"
+OTHER_KELURAHAN = "12.75.01.1001"  # not where the stack's complaints are
 
 DROP_FRAME_WITH = """
 var text = arguments[0], real = window.bccSocketFrame;
@@ -54,6 +55,12 @@ def test_a_burst_reaches_the_ticker_counters_and_map_without_a_reload(dash_duo, 
     )
     assert live["fresh"] == 60  # a new point on the map for each
     wait_for(lambda: len(dash_duo.find_elements(".bcc-bus")) >= 9, 5, what="bus markers")  # TB-01 + 8 new
+    # the shading follows (all 63 lie in one kelurahan; the legend shows the scale's top)
+    dash_duo.wait_for_text_to_equal("#wall-legend-max", "63", timeout=5)
+    # a kelurahan that had no open complaint in the snapshot starts counting too
+    xadd_all(r, settings.stream_prefix, [("complaints", complaint(170, lat=None, lon=None, kelurahan_code=OTHER_KELURAHAN))])
+    dash_duo.wait_for_text_to_equal("#wall-kpi-open", "64", timeout=10)
+    assert dash_duo.driver.execute_script("return window.bccLive.kel[arguments[0]].open", OTHER_KELURAHAN) == 1
     stats = dash_duo.driver.execute_script(STATS)
     assert stats["resyncs"] == 0 and stats["snapshots"] == 1, stats  # no snapshot re-read
     assert _same_page(dash_duo)
