@@ -555,7 +555,7 @@
   }
 
   function receive(batch) {
-    if (!batch || !document.getElementById("wall-map")) { return; } /* not on the wall page */
+    if (!batch) { return; }
     live.queue.push(batch);
     if (!live.ready && live.queue.length > 500) { live.queue.shift(); } /* the snapshot is late: a gap, caught up */
     schedule();
@@ -571,6 +571,7 @@
   function onSocketFrame(message) {
     var d = message.data;
     if (typeof d !== "string" || d.charCodeAt(0) !== 52 || d.charCodeAt(1) !== 50) { return; } /* "4", "2" */
+    if (!document.getElementById("wall-map")) { return; } /* another page with a socket (the console) */
     var rest = d.slice(2), nsp = "/";
     if (rest.charAt(0) === "/") {
       var comma = rest.indexOf(",");
