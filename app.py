@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
+from pathlib import Path
 
 import dash
 from flask import Flask
@@ -31,15 +33,19 @@ CALLBACKS = (
     "dashboard.callbacks.admin",
     "dashboard.callbacks.laporan",
 )
+ASSETS = Path(__file__).resolve().parent / "assets"
+SOCKET_TAP = "socket-tap.js"  # see the file: it must load before dash-socketio's bundle
 
 
 def create_dash(settings: Settings | None = None) -> dash.Dash:
     from cli import register_cli
     from dashboard.access import remember_wall_token
     from dashboard.auth import init_auth
+    from dashboard.page_scripts import trim_page_scripts
     from dashboard.realtime import init_socketio
     from dashboard.report_export import register_report_exports
     from dashboard.services import EXTENSION_KEY, build_services
+    from dashboard.wall_feed import init_wall_feed
 
     settings = settings or load_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -55,6 +61,9 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         title="Binjai Command Center",
         update_title=None,
+        # before the component libraries, which take the WebSocket constructor when they load
+        external_scripts=[f"/assets/{SOCKET_TAP}?v={int((ASSETS / SOCKET_TAP).stat().st_mtime)}"],
+        assets_ignore=re.escape(SOCKET_TAP),
     )
     for module in PAGES:
         importlib.import_module(module)
@@ -63,6 +72,8 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     app.layout = dash.html.Div([dash.page_container])
     init_auth(server, production=settings.production)
     init_socketio(server, settings)
+    init_wall_feed(server)
+    trim_page_scripts(app)
     server.after_request(remember_wall_token)
     register_report_exports(server)
     register_cli(server)

@@ -1,11 +1,26 @@
-/* Wall screen: map drawing functions (referenced from dash-leaflet props) and the clientside
-   reducers that apply live batches incrementally. Written for this project. */
+/* Wall screen, browser side. Written for this project.
+
+   Dash draws the page, the server snapshot (the clustered complaints, the kelurahan shading) and the
+   KPIs that need the database. Everything live goes around Dash: a live batch is applied here, to
+   Leaflet layers and DOM nodes this file owns (new complaints, emergencies, buses, the ticker, three
+   counters), coalesced to one update per animation frame. Updating Dash stores per batch made Dash
+   re-render on every batch and kept the main thread too busy for 100 events/s (docs/wall.md).
+
+   Batches carry `prev` and `last` stream ids and every event its own id (`sid`): a gap is filled by
+   asking the server for the entries after the last applied id (GET /wall/changes), and an event
+   that arrives twice is applied once. Only when the gap is older than the capped change stream does
+   the page ask Dash for a new snapshot. */
 (function () {
   "use strict";
 
   var GROUP_COLORS = { infrastruktur: "#ffb020", pelayanan: "#36c5f0", lainnya: "#c792ea" };
   var BUS_STALE_MS = 2 * 60 * 1000;
-  var NEW_PING_S = 4 * 1.6; /* the ping animation of .bcc-new in wall.css: 4 times 1.6 s */
+  var PING_MS = 4 * 1600; /* the ping animation of .bcc-ping in wall.css: 4 times 1.6 s */
+  var MAX_PINGS = 20; /* animated rings at once; beyond that new points appear without one */
+  var MAX_FRESH = 2000; /* new points kept in the live layer; the next snapshot has them all */
+  var TICKER_ITEMS = 12;
+  var KEL_EVERY_MS = 1000; /* kelurahan shading follows the counts at most once a second */
+  var CATCH_UP_PAGES = 5; /* further behind than this many pages (2000 entries each): snapshot */
   var OPEN = { baru: 1, dibaca: 1, diteruskan: 1, dikerjakan: 1 };
   var ACTIVE = { baru: 1, diterima: 1, dikirim: 1, di_lokasi: 1 };
   var STATUS_LABELS = {
@@ -17,219 +32,6 @@
     kejahatan: "Kejahatan", kebakaran: "Kebakaran", medis: "Medis", kecelakaan: "Kecelakaan",
     bencana: "Bencana", "tidak-diketahui": "Darurat"
   };
-
-  /* Markers are sized in pixels by Leaflet: scale them with the screen (1 at 1080p, 2 at 4K). */
-  function scale() { return Math.max(1, window.innerHeight / 1080); }
-  function px(n) { return Math.round(n * scale()); }
-  document.documentElement.style.setProperty("--s", String(scale()));
-  window.addEventListener("resize", function () { document.documentElement.style.setProperty("--s", String(scale())); });
-
-  function hideoutOf(context) {
-    return (context && (context.hideout || (context.props && context.props.hideout))) || {};
-  }
-
-  function esc(text) {
-    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
-
-  function ageText(iso) {
-    var s = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
-    var m = Math.floor(s / 60);
-    if (m >= 60) { return Math.floor(m / 60) + "j " + (m % 60) + "m"; }
-    return m + ":" + String(s % 60).padStart(2, "0");
-  }
-
-  /* Age labels inside Leaflet markers: Leaflet owns these nodes, so a plain timer updates them. */
-  setInterval(function () {
-    var nodes = document.querySelectorAll(".bcc-age[data-since]");
-    for (var i = 0; i < nodes.length; i++) { nodes[i].textContent = ageText(nodes[i].getAttribute("data-since")); }
-  }, 1000);
-
-  var map = {
-    kelurahanStyle: function (feature, context) {
-      var h = hideoutOf(context);
-      var p = feature.properties || {};
-      var v = (h.mode === "overdue" ? p.overdue : p.open) || 0;
-      var max = Math.max(1, (h.mode === "overdue" ? h.maxOverdue : h.maxOpen) || 1);
-      var t = Math.min(1, v / max);
-      var color = h.mode === "overdue" ? "rgba(255,59,59," : "rgba(255,176,32,";
-      return { color: "#3a4d6e", weight: 1, fillColor: v ? color + (0.12 + 0.55 * t) + ")" : "rgba(0,0,0,0)", fillOpacity: 1 };
-    },
-    kecamatanStyle: function () {
-      return { color: "#b9c9e8", weight: 3, fill: false };
-    },
-    routeStyle: function (feature) {
-      return { color: (feature.properties && feature.properties.color) || "#1f77b4", weight: 4, opacity: 0.55, dashArray: "8 6" };
-    },
-    complaintPoint: function (feature, latlng) {
-      var p = feature.properties || {};
-      return L.circleMarker(latlng, {
-        radius: px(7), weight: (p.o || p.overdue) ? 3 : 1, color: (p.o || p.overdue) ? "#ff3b3b" : "#0b1220",
-        fillColor: GROUP_COLORS[p.g || p.group] || "#999", fillOpacity: 0.9
-      });
-    },
-    complaintCluster: function (feature, latlng) {
-      var n = feature.properties.point_count;
-      var size = px(n < 10 ? 34 : n < 100 ? 44 : 56);
-      var icon = L.divIcon({
-        html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
-        className: "bcc-cluster", iconSize: L.point(size, size)
-      });
-      return L.marker(latlng, { icon: icon });
-    },
-    newComplaintPoint: function (feature, latlng) {
-      var p = feature.properties || {};
-      /* The layer is redrawn with every batch, which used to restart the CSS ping (4 × 1.6 s, wall.css)
-         of every new marker, so they pulsed, and repainted, for as long as batches kept coming.
-         Resume the ping where it was since the complaint arrived, and stop it when it is done. */
-      var age = p.arrived ? (Date.now() - p.arrived) / 1000 : 0;
-      var ping = age >= NEW_PING_S ? "animation:none" : "animation-delay:-" + age.toFixed(2) + "s";
-      var icon = L.divIcon({
-        html: "<div class='bcc-new' style='background:" + (GROUP_COLORS[p.group] || "#999") + ";" + ping + "'></div>",
-        className: "bcc-new-wrap", iconSize: L.point(px(26), px(26))
-      });
-      return L.marker(latlng, { icon: icon, zIndexOffset: 500 });
-    },
-    emergencyPoint: function (feature, latlng) {
-      var p = feature.properties || {};
-      var unack = p.status === "baru";
-      var icon = L.divIcon({
-        html: "<div class='bcc-sos" + (unack ? " pulsing" : "") + "'>SOS</div>" +
-              "<div class='bcc-sos-label'>" + esc(KIND_LABELS[p.kind] || "Darurat") +
-              " · <span class='bcc-age' data-since='" + esc(p.pressed_at) + "'>" + ageText(p.pressed_at) + "</span></div>",
-        className: "bcc-sos-wrap", iconSize: L.point(px(64), px(64)), iconAnchor: L.point(px(32), px(32))
-      });
-      return L.marker(latlng, { icon: icon, zIndexOffset: 1000 });
-    },
-    busPoint: function (feature, latlng, context) {
-      var p = feature.properties || {};
-      var h = hideoutOf(context);
-      var stale = Date.now() - Date.parse(p.last_recorded_at) > BUS_STALE_MS;
-      var color = stale ? "#6b778c" : ((h.colors || {})[p.route_id] || "#1f77b4");
-      var bearing = p.last_bearing_deg == null ? 0 : p.last_bearing_deg;
-      var icon = L.divIcon({
-        html: "<div class='bcc-bus" + (stale ? " stale" : "") + "' style='--c:" + color + "'>" +
-              "<div class='arrow' style='transform: rotate(" + bearing + "deg)'></div></div>" +
-              "<div class='bcc-bus-label'>" + esc(p.vehicle_id) + "</div>",
-        className: "bcc-bus-wrap", iconSize: L.point(px(30), px(30)), iconAnchor: L.point(px(15), px(15))
-      });
-      return L.marker(latlng, { icon: icon, zIndexOffset: 200 });
-    }
-  };
-
-  /* ---- live state ------------------------------------------------------------------------ */
-
-  function point(lat, lon, props) {
-    return { type: "Feature", geometry: { type: "Point", coordinates: [lon, lat] }, properties: props };
-  }
-
-  function applyBatch(liveBatch, pollBatch, state, newData, emData, busData, kelData, ticker, cfg) {
-    var nu = window.dash_clientside.no_update;
-    var trig = (window.dash_clientside.callback_context.triggered || [])[0] || {};
-    var batch = (trig.prop_id || "").indexOf("wall-poll-batch") === 0 ? pollBatch : liveBatch;
-    if (!batch || !state) { return [nu, nu, nu, nu, nu, nu, nu, nu, nu, nu]; }
-    var before = { open: state.open, newToday: state.newToday, emActive: state.emActive };
-    state = Object.assign({}, state);
-    if (state.last && batch.prev !== state.last) {
-      state.gap = (state.gap || 0) + 1; /* missed something: the server re-reads the snapshot */
-    }
-    state.last = batch.last;
-    state.version = (state.version || 0) + 1;
-    var groups = state.groups || {};
-    var newFeatures = ((newData && newData.features) || []).slice();
-    var known = state.known || {};
-    var ems = {};
-    ((emData && emData.features) || []).forEach(function (f) { ems[f.properties.id] = f; });
-    var buses = {};
-    ((busData && busData.features) || []).forEach(function (f) { buses[f.properties.vehicle_id] = f; });
-    /* Only what a batch changes is returned; the rest stays no_update, so Dash and Leaflet redraw
-       nothing else (a bus fix alone used to redraw every layer, and kept a 10 fps batch stream
-       from fitting in the browser's time). */
-    var changed = { fresh: false, em: false, bus: false, tick: false };
-    var kel = null, kelIndex = null;
-    function kelProps(code) { /* the kelurahan's counts, on a copy made at the first change */
-      if (!kelData || !code) { return null; }
-      if (!kel) {
-        kel = Object.assign({}, kelData, { features: kelData.features.map(function (f) {
-          return Object.assign({}, f, { properties: Object.assign({}, f.properties) }); /* geometry shared, never changed */
-        }) });
-        kelIndex = {};
-        kel.features.forEach(function (f) { kelIndex[f.properties.code] = f.properties; });
-      }
-      return kelIndex[code] || null;
-    }
-    var tick = (ticker || []).slice();
-    var now = new Date().toISOString();
-
-    (batch.events || []).forEach(function (ev) {
-      (ev.complaints || []).forEach(function (c) {
-        if (known["c" + c.id]) { return; }
-        known["c" + c.id] = 1;
-        var group = groups[c.category_code] || "lainnya";
-        newFeatures.push(point(c.lat, c.lon, { id: c.id, group: group, category: c.category_code, status: c.status, arrived: Date.now() }));
-        changed.fresh = changed.tick = true;
-        state.open = (state.open || 0) + 1;
-        state.newToday = (state.newToday || 0) + 1;
-        var kp = kelProps(c.kelurahan_code);
-        if (kp) { kp.open = (kp.open || 0) + 1; }
-        tick.unshift({ kind: "complaint", title: c.title, category: c.category_code, kelurahan: (state.kelNames || {})[c.kelurahan_code] || "", at: c.reported_at });
-      });
-      (ev.emergencies || []).forEach(function (e) {
-        if (ems[e.id]) { return; }
-        ems[e.id] = point(e.lat, e.lon, { id: e.id, kind: e.kind, status: e.status, pressed_at: e.pressed_at });
-        changed.em = changed.tick = true;
-        state.emActive = (state.emActive || 0) + 1;
-        state.emUnack = (state.emUnack || 0) + 1;
-        tick.unshift({ kind: "emergency", title: KIND_LABELS[e.kind] || "Darurat", category: e.kind, kelurahan: (state.kelNames || {})[e.kelurahan_code] || "", at: e.pressed_at });
-      });
-      (ev.vehicles || []).forEach(function (v) {
-        var old = buses[v.vehicle_id];
-        if (old && Date.parse(old.properties.last_recorded_at) >= Date.parse(v.last_recorded_at)) { return; }
-        buses[v.vehicle_id] = point(v.last_lat, v.last_lon, v);
-        changed.bus = true;
-      });
-      if (ev.type === "status") {
-        if (ev.item_kind === "emergency" && ems[ev.item_id]) {
-          var f = JSON.parse(JSON.stringify(ems[ev.item_id]));
-          if (f.properties.status === "baru" && ev.to_status !== "baru") { state.emUnack = Math.max(0, (state.emUnack || 0) - 1); }
-          f.properties.status = ev.to_status;
-          if (ACTIVE[ev.to_status]) { ems[ev.item_id] = f; } else { delete ems[ev.item_id]; state.emActive = Math.max(0, (state.emActive || 0) - 1); }
-          changed.em = true;
-        }
-        if (ev.item_kind === "complaint" && OPEN[ev.from_status] && !OPEN[ev.to_status]) {
-          state.open = Math.max(0, (state.open || 0) - 1);
-        }
-        var what = (STATUS_LABELS[ev.to_status] || ev.to_status) + (ev.agency_code && (ev.to_status === "diteruskan" || ev.to_status === "dikerjakan") ? " " + ev.agency_code : "");
-        tick.unshift({ kind: "status", title: (ev.item_kind === "emergency" ? "SOS" : "") + "#" + ev.item_id + " " + what, category: "", kelurahan: "", at: ev.at });
-        changed.tick = true;
-      }
-    });
-    state.known = known;
-    state.maxOpen = 0;
-    if (kel || kelData) { (kel || kelData).features.forEach(function (f) { state.maxOpen = Math.max(state.maxOpen, f.properties.open || 0); }); }
-    var emList = Object.keys(ems).map(function (k) { return ems[k]; });
-    state.oldestUnack = null;
-    emList.forEach(function (f) {
-      if (f.properties.status === "baru" && (!state.oldestUnack || f.properties.pressed_at < state.oldestUnack)) { state.oldestUnack = f.properties.pressed_at; }
-    });
-    state.updatedAt = now;
-    tick = tick.slice(0, 12);
-    return [
-      state,
-      changed.fresh ? { type: "FeatureCollection", features: newFeatures.slice(-2000) } : nu,
-      changed.em ? { type: "FeatureCollection", features: emList } : nu,
-      changed.bus ? { type: "FeatureCollection", features: Object.keys(buses).map(function (k) { return buses[k]; }) } : nu,
-      kel || nu,
-      changed.tick ? tick : nu,
-      changed.tick ? renderTickerOnce(tick, cfg) : nu,
-      state.open !== before.open ? fmtNum(state.open) : nu,
-      state.newToday !== before.newToday ? fmtNum(state.newToday) : nu,
-      state.emActive !== before.emActive ? fmtNum(state.emActive) : nu
-    ];
-  }
-
   var TEXT = {
     id: { sound_off: "SUARA MATI — klik untuk aktifkan", sound_on: "SUARA AKTIF", live_on: "LANGSUNG",
           live_off: "TERPUTUS — menyambung ulang…", silent: "SENYAP", never: "belum ada data",
@@ -246,13 +48,26 @@
   };
   var SILENT_AFTER_S = 120;
 
+  /* Markers are sized in pixels by Leaflet: scale them with the screen (1 at 1080p, 2 at 4K). */
+  function scale() { return Math.max(1, window.innerHeight / 1080); }
+  function px(n) { return Math.round(n * scale()); }
+  document.documentElement.style.setProperty("--s", String(scale()));
+  window.addEventListener("resize", function () { document.documentElement.style.setProperty("--s", String(scale())); });
+
+  function nu() { return window.dash_clientside.no_update; }
   function tx(cfg, key) { var lang = (cfg && cfg.lang) || "id"; return (TEXT[lang] || TEXT.id)[key]; }
 
-  /* one formatter for every ticker line: toLocaleTimeString builds a new one per call, which was
-     the most expensive part of drawing the ticker */
-  var WIB_HM = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", hour12: false });
-  function wibTime(iso) {
-    return WIB_HM.format(new Date(iso)).replace(".", ":");
+  function esc(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function ageText(iso) {
+    var s = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
+    var m = Math.floor(s / 60);
+    if (m >= 60) { return Math.floor(m / 60) + "j " + (m % 60) + "m"; }
+    return m + ":" + String(s % 60).padStart(2, "0");
   }
 
   function ago(cfg, iso) {
@@ -263,123 +78,625 @@
     return Math.floor(s / 3600) + tx(cfg, "h");
   }
 
-  function el(type, props, children) {
-    return { type: type, namespace: "dash_html_components", props: Object.assign({ children: children }, props || {}) };
+  /* one formatter for every ticker line: toLocaleTimeString builds a new one per call */
+  var WIB_HM = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", hour12: false });
+  function wibTime(iso) { return WIB_HM.format(new Date(iso)).replace(".", ":"); }
+
+  /* Redis stream ids "ms-seq" compare as two numbers (as text "9-0" > "10-0"). */
+  function cmpId(a, b) {
+    var pa = a.split("-"), pb = b.split("-");
+    var d = Number(pa[0]) - Number(pb[0]);
+    return d !== 0 ? d : Number(pa[1]) - Number(pb[1]);
   }
 
-  function fmtNum(n) { return (n == null ? "—" : String(n)); }
+  /* Age labels inside markers: Leaflet owns these nodes, so a plain timer updates them. */
+  setInterval(function () {
+    var nodes = document.querySelectorAll(".bcc-age[data-since]");
+    for (var i = 0; i < nodes.length; i++) { nodes[i].textContent = ageText(nodes[i].getAttribute("data-since")); }
+  }, 1000);
 
-  function tickerChildren(items, cfg) {
-    if (!items || !items.length) { return tx(cfg, "empty"); }
-    return items.map(function (it) {
-      var label = it.kind === "emergency" ? tx(cfg, "emergency") : it.kind === "status" ? tx(cfg, "status") : tx(cfg, "complaint");
-      return el("Span", { className: "tick " + it.kind }, [
-        el("B", {}, wibTime(it.at)), " ", el("Span", { className: "tag" }, label), " ",
-        it.title || "", it.kelurahan ? " — " + it.kelurahan : ""
-      ]);
+  /* ---- drawing functions referenced from dash-leaflet props (the snapshot layers) ------------- */
+
+  function hideoutOf(context) {
+    return (context && (context.hideout || (context.props && context.props.hideout))) || {};
+  }
+
+  var mapFns = {
+    kelurahanStyle: function (feature, context) {
+      var h = hideoutOf(context);
+      var p = feature.properties || {};
+      var c = (h.counts || {})[p.code] || [p.open || 0, p.overdue || 0];
+      var v = (h.mode === "overdue" ? c[1] : c[0]) || 0;
+      var max = Math.max(1, (h.mode === "overdue" ? h.maxOverdue : h.maxOpen) || 1);
+      var t = Math.min(1, v / max);
+      var color = h.mode === "overdue" ? "rgba(255,59,59," : "rgba(255,176,32,";
+      return { color: "#3a4d6e", weight: 1, fillColor: v ? color + (0.12 + 0.55 * t) + ")" : "rgba(0,0,0,0)", fillOpacity: 1 };
+    },
+    kecamatanStyle: function () {
+      return { color: "#b9c9e8", weight: 3, fill: false };
+    },
+    routeStyle: function (feature) {
+      return { color: (feature.properties && feature.properties.color) || "#1f77b4", weight: 4, opacity: 0.55, dashArray: "8 6" };
+    },
+    complaintPoint: function (feature, latlng) {
+      var p = feature.properties || {};
+      return L.circleMarker(latlng, {
+        radius: px(7), weight: p.o ? 3 : 1, color: p.o ? "#ff3b3b" : "#0b1220",
+        fillColor: GROUP_COLORS[p.g] || "#999", fillOpacity: 0.9, interactive: false
+      });
+    },
+    complaintCluster: function (feature, latlng) {
+      var n = feature.properties.point_count;
+      var size = px(n < 10 ? 34 : n < 100 ? 44 : 56);
+      var icon = L.divIcon({
+        html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
+        className: "bcc-cluster", iconSize: L.point(size, size)
+      });
+      return L.marker(latlng, { icon: icon, interactive: false });
+    }
+  };
+
+  /* ---- markers this file owns ------------------------------------------------------------------ */
+
+  function emergencyIcon(p) {
+    return L.divIcon({
+      html: "<div class='bcc-sos" + (p.status === "baru" ? " pulsing" : "") + "'>SOS</div>" +
+            "<div class='bcc-sos-label'>" + esc(KIND_LABELS[p.kind] || "Darurat") +
+            " · <span class='bcc-age' data-since='" + esc(p.pressed_at) + "'>" + ageText(p.pressed_at) + "</span></div>",
+      className: "bcc-sos-wrap", iconSize: L.point(px(64), px(64)), iconAnchor: L.point(px(32), px(32))
     });
   }
 
-  /* the ticker items applyBatch drew, so that renderTicker does not draw them a second time */
-  var lastTicker = { items: null, lang: null };
-  function renderTickerOnce(items, cfg) {
-    lastTicker = { items: items, lang: cfg && cfg.lang };
-    return tickerChildren(items, cfg);
+  function busLook(p, colors) {
+    var stale = Date.now() - Date.parse(p.last_recorded_at) > BUS_STALE_MS;
+    return { stale: stale, color: stale ? "#6b778c" : (colors[p.route_id] || "#1f77b4") };
   }
-  function sameItems(a, b) {
-    if (!a || !b || a.length !== b.length) { return false; }
-    for (var i = 0; i < a.length; i++) {
-      if (a[i].kind !== b[i].kind || a[i].title !== b[i].title || a[i].at !== b[i].at || a[i].kelurahan !== b[i].kelurahan) { return false; }
+
+  function busIcon(p, look) {
+    var bearing = p.last_bearing_deg == null ? 0 : p.last_bearing_deg;
+    return L.divIcon({
+      html: "<div class='bcc-bus" + (look.stale ? " stale" : "") + "' style='--c:" + look.color + "'>" +
+            "<div class='arrow' style='transform: rotate(" + Number(bearing) + "deg)'></div></div>" +
+            "<div class='bcc-bus-label'>" + esc(p.vehicle_id) + "</div>",
+      className: "bcc-bus-wrap", iconSize: L.point(px(30), px(30)), iconAnchor: L.point(px(15), px(15))
+    });
+  }
+
+  function pingIcon(color) {
+    return L.divIcon({
+      html: "<div class='bcc-new' style='background:" + color + "'><i class='bcc-ping'></i></div>",
+      className: "bcc-new-wrap", iconSize: L.point(px(26), px(26))
+    });
+  }
+
+  /* ---- the live engine ------------------------------------------------------------------------ */
+
+  var live = {
+    cfg: null, map: null, layers: null, ready: false,
+    last: null, version: 0,
+    open: 0, newToday: 0, known: new Set(), openIds: new Set(),
+    ems: {}, buses: {}, fresh: [], pings: 0, colors: {}, groups: {}, kelNames: {}, kel: {},
+    ticker: [], shade: "open",
+    queue: [], waiting: [], fetching: false, frame: false, snapshotAsked: false,
+    dirty: { counts: false, ticker: false, kel: false, alarm: false },
+    shown: { open: null, newToday: null, emActive: null, unack: null },
+    kelTimer: null, kelAt: 0, connected: false, health: [], unack: 0, oldestUnack: null,
+    stats: { batches: 0, events: 0, gaps: 0, catchUps: 0, polls: 0, snapshots: 0, resyncs: 0 }
+  };
+  window.bccLive = live;
+
+  /* dash-leaflet creates the Leaflet map; Leaflet's init hooks tell us which one is the wall's. */
+  function attachMap(m) {
+    live.map = m;
+    if (!live.layers) {
+      live.layers = { fresh: L.layerGroup(), pings: L.layerGroup(), buses: L.layerGroup(), ems: L.layerGroup() };
     }
-    return true;
+    ["fresh", "pings", "buses", "ems"].forEach(function (k) { live.layers[k].addTo(m); });
+  }
+  if (window.L && L.Map && L.Map.addInitHook) {
+    L.Map.addInitHook(function () {
+      var el = this.getContainer && this.getContainer();
+      if (el && el.id === "wall-map") { attachMap(this); }
+    });
   }
 
-  /* `value`, or no_update when that is what is shown already (each update costs Dash a redraw) */
-  function changedTo(value, shown) { return value === shown ? window.dash_clientside.no_update : value; }
+  function setText(id, value, key) {
+    if (live.shown[key] === value) { return; }
+    var el = document.getElementById(id);
+    if (el) { el.textContent = value == null ? "—" : String(value); live.shown[key] = value; }
+  }
 
-  window.bccWall = map;
+  function emCounts() {
+    var active = 0, unack = 0, oldest = null;
+    Object.keys(live.ems).forEach(function (k) {
+      var p = live.ems[k].p;
+      active++;
+      if (p.status === "baru") { unack++; if (!oldest || p.pressed_at < oldest) { oldest = p.pressed_at; } }
+    });
+    return { active: active, unack: unack, oldest: oldest };
+  }
+
+  function setDashProps(id, props) {
+    if (window.dash_clientside && window.dash_clientside.set_props) { window.dash_clientside.set_props(id, props); }
+  }
+
+  function kelHideout() {
+    var counts = {}, maxOpen = 1, maxOverdue = 1;
+    Object.keys(live.kel).forEach(function (code) {
+      var c = live.kel[code];
+      counts[code] = [c.open || 0, c.overdue || 0];
+      maxOpen = Math.max(maxOpen, c.open || 0);
+      maxOverdue = Math.max(maxOverdue, c.overdue || 0);
+    });
+    return { mode: live.shade, maxOpen: maxOpen, maxOverdue: maxOverdue, counts: counts };
+  }
+
+  function drawLegend(h) {
+    var cfg = live.cfg, overdue = h.mode === "overdue";
+    var btn = document.getElementById("wall-shade-btn");
+    if (btn) { btn.textContent = tx(cfg, overdue ? "shade_overdue" : "shade_open"); }
+    var title = document.getElementById("wall-legend-title");
+    if (title) { title.textContent = tx(cfg, overdue ? "legend_overdue" : "legend_open"); }
+    var mx = document.getElementById("wall-legend-max");
+    if (mx) { mx.textContent = String(overdue ? h.maxOverdue : h.maxOpen); }
+  }
+
+  /* the shading is a Dash prop (dash-leaflet restyles 37 polygons): at most once a second */
+  function pushKel() {
+    live.kelTimer = null;
+    live.kelAt = Date.now();
+    live.dirty.kel = false;
+    var h = kelHideout();
+    drawLegend(h);
+    setDashProps("wall-kelurahan", { hideout: h });
+  }
+  function scheduleKel() {
+    if (live.kelTimer) { return; }
+    live.kelTimer = setTimeout(pushKel, Math.max(0, live.kelAt + KEL_EVERY_MS - Date.now()));
+  }
+
+  function addTicker(item) {
+    var key = item.kind + ":" + item.key;
+    for (var i = 0; i < live.ticker.length; i++) { if (live.ticker[i].k === key) { return; } }
+    item.k = key;
+    live.ticker.unshift(item);
+    if (live.ticker.length > TICKER_ITEMS) { live.ticker.length = TICKER_ITEMS; }
+    live.dirty.ticker = true;
+  }
+
+  function drawTicker() {
+    var box = document.getElementById("wall-ticker");
+    if (!box) { return; }
+    var cfg = live.cfg;
+    if (!live.ticker.length) { box.textContent = tx(cfg, "empty"); return; }
+    var frag = document.createDocumentFragment();
+    live.ticker.forEach(function (it) {
+      var line = document.createElement("span");
+      line.className = "tick " + it.kind;
+      var b = document.createElement("b");
+      b.textContent = wibTime(it.at);
+      var tag = document.createElement("span");
+      tag.className = "tag";
+      tag.textContent = tx(cfg, it.kind === "emergency" ? "emergency" : it.kind === "status" ? "status" : "complaint");
+      line.appendChild(b);
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(tag);
+      line.appendChild(document.createTextNode(" " + (it.title || "") + (it.kelurahan ? " — " + it.kelurahan : "")));
+      frag.appendChild(line);
+    });
+    box.replaceChildren(frag);
+  }
+
+  function setEmergency(p) {
+    var old = live.ems[p.id];
+    if (old) {
+      var pulsed = old.p.status === "baru";
+      old.p = p;
+      if (pulsed !== (p.status === "baru")) { old.marker.setIcon(emergencyIcon(p)); }
+      return;
+    }
+    var marker = L.marker([p.lat, p.lon], { icon: emergencyIcon(p), zIndexOffset: 1000, interactive: false });
+    live.ems[p.id] = { p: p, marker: marker };
+    if (live.layers) { live.layers.ems.addLayer(marker); }
+  }
+
+  function dropEmergency(id) {
+    var e = live.ems[id];
+    if (!e) { return; }
+    if (live.layers) { live.layers.ems.removeLayer(e.marker); }
+    delete live.ems[id];
+  }
+
+  function setBus(p) {
+    var b = live.buses[p.vehicle_id];
+    var look = busLook(p, live.colors);
+    if (!b) {
+      var marker = L.marker([p.last_lat, p.last_lon], { icon: busIcon(p, look), zIndexOffset: 200, interactive: false });
+      live.buses[p.vehicle_id] = { p: p, look: look, marker: marker };
+      if (live.layers) { live.layers.buses.addLayer(marker); }
+      return;
+    }
+    if (Date.parse(b.p.last_recorded_at) >= Date.parse(p.last_recorded_at)) { return; } /* never backwards */
+    b.marker.setLatLng([p.last_lat, p.last_lon]);
+    var el = b.marker.getElement && b.marker.getElement();
+    if (look.stale !== b.look.stale || look.color !== b.look.color || !el) {
+      b.marker.setIcon(busIcon(p, look));
+    } else if (p.last_bearing_deg !== b.p.last_bearing_deg) {
+      var arrow = el.querySelector(".arrow");
+      if (arrow) { arrow.style.transform = "rotate(" + Number(p.last_bearing_deg || 0) + "deg)"; }
+    }
+    b.p = p;
+    b.look = look;
+  }
+
+  /* a bus without a fix for 2 minutes turns grey by itself */
+  setInterval(function () {
+    Object.keys(live.buses).forEach(function (k) {
+      var b = live.buses[k];
+      var look = busLook(b.p, live.colors);
+      if (look.stale !== b.look.stale) { b.look = look; b.marker.setIcon(busIcon(b.p, look)); }
+    });
+  }, 5000);
+
+  function addFresh(c, group) {
+    var color = GROUP_COLORS[group] || "#999";
+    var dot = L.circleMarker([c.lat, c.lon], {
+      radius: px(10), weight: px(3), color: "#ffffff", fillColor: color, fillOpacity: 0.95, interactive: false
+    });
+    live.fresh.push(dot);
+    if (live.layers) {
+      live.layers.fresh.addLayer(dot);
+      if (live.fresh.length > MAX_FRESH) { live.layers.fresh.removeLayer(live.fresh.shift()); }
+      if (live.pings < MAX_PINGS) { /* a ring that grows and fades (transform and opacity only) */
+        var ring = L.marker([c.lat, c.lon], { icon: pingIcon(color), zIndexOffset: 500, interactive: false });
+        live.pings++;
+        live.layers.pings.addLayer(ring);
+        setTimeout(function () { live.layers.pings.removeLayer(ring); live.pings--; }, PING_MS);
+      }
+    } else if (live.fresh.length > MAX_FRESH) { live.fresh.shift(); }
+  }
+
+  function applyEvent(ev) {
+    if (ev.sid) {
+      if (live.last && cmpId(ev.sid, live.last) <= 0) { return; } /* had it already */
+      live.last = ev.sid;
+    }
+    live.stats.events++;
+    (ev.complaints || []).forEach(function (c) {
+      var key = "c" + c.id;
+      if (live.known.has(key)) { return; }
+      live.known.add(key);
+      var group = live.groups[c.category_code] || "lainnya";
+      if (OPEN[c.status || "baru"]) {
+        live.openIds.add(c.id);
+        live.open++;
+        if (c.kelurahan_code) {
+          var k = live.kel[c.kelurahan_code] = live.kel[c.kelurahan_code] || { open: 0, overdue: 0 };
+          k.open++;
+          live.dirty.kel = true;
+        }
+      }
+      live.newToday++;
+      live.dirty.counts = true;
+      addFresh(c, group);
+      addTicker({ kind: "complaint", key: c.id, title: c.title, kelurahan: live.kelNames[c.kelurahan_code] || "", at: c.reported_at });
+    });
+    (ev.emergencies || []).forEach(function (e) {
+      if (live.ems[e.id]) { return; }
+      if (ACTIVE[e.status || "baru"]) { setEmergency({ id: e.id, kind: e.kind, status: e.status || "baru", pressed_at: e.pressed_at, lat: e.lat, lon: e.lon }); }
+      live.dirty.counts = live.dirty.alarm = true;
+      addTicker({ kind: "emergency", key: e.id, title: KIND_LABELS[e.kind] || "Darurat", kelurahan: live.kelNames[e.kelurahan_code] || "", at: e.pressed_at });
+    });
+    (ev.vehicles || []).forEach(setBus);
+    if (ev.type === "status") {
+      if (ev.item_kind === "emergency" && live.ems[ev.item_id]) {
+        var p = Object.assign({}, live.ems[ev.item_id].p, { status: ev.to_status });
+        if (ACTIVE[ev.to_status]) { setEmergency(p); } else { dropEmergency(ev.item_id); }
+        live.dirty.counts = live.dirty.alarm = true;
+      }
+      if (ev.item_kind === "complaint" && !OPEN[ev.to_status] && live.openIds.has(ev.item_id)) {
+        live.openIds.delete(ev.item_id); /* once, however often the event arrives */
+        live.open = Math.max(0, live.open - 1);
+        live.dirty.counts = true;
+      }
+      var what = (STATUS_LABELS[ev.to_status] || ev.to_status) +
+        (ev.agency_code && (ev.to_status === "diteruskan" || ev.to_status === "dikerjakan") ? " " + ev.agency_code : "");
+      addTicker({ kind: "status", key: ev.item_kind + ev.item_id + ev.to_status,
+                  title: (ev.item_kind === "emergency" ? "SOS" : "") + "#" + ev.item_id + " " + what, kelurahan: "", at: ev.at });
+    }
+  }
+
+  function render() {
+    var d = live.dirty;
+    if (d.counts) {
+      var em = emCounts();
+      setText("wall-kpi-open", live.open, "open");
+      setText("wall-kpi-new", live.newToday, "newToday");
+      setText("wall-kpi-emergencies", em.active, "emActive");
+      live.oldestUnack = em.oldest;
+      live.unack = em.unack;
+      if (d.alarm && live.shown.unack !== em.unack) {
+        live.shown.unack = em.unack;
+        setDashProps("wall-alarm-state", { data: { unack: em.unack } });
+      }
+      d.counts = d.alarm = false;
+    }
+    if (d.ticker) { drawTicker(); d.ticker = false; }
+    if (d.kel) { scheduleKel(); }
+    live.version++;
+  }
+
+  /* ---- batches, gaps and catching up ----------------------------------------------------------- */
+
+  function schedule() {
+    if (live.frame) { return; }
+    live.frame = true;
+    /* one update per frame; the timeout keeps a hidden (frame-less) tab from piling up batches */
+    window.requestAnimationFrame(flush);
+    setTimeout(flush, 500);
+  }
+
+  function flush() {
+    if (!live.frame) { return; }
+    live.frame = false;
+    if (!live.ready) { return; } /* before the snapshot: kept in the queue */
+    var batches = live.queue;
+    live.queue = [];
+    for (var i = 0; i < batches.length; i++) {
+      var b = batches[i];
+      if (live.fetching) { live.waiting.push(b); continue; }
+      var gap = live.last && (!b.prev || cmpId(b.prev, live.last) > 0) && b.last && cmpId(b.last, live.last) > 0;
+      if (gap) { /* entries between our last and this batch never reached us */
+        live.stats.gaps++;
+        live.waiting.push(b);
+        catchUp("gap");
+        continue;
+      }
+      live.stats.batches++;
+      (b.events || []).forEach(applyEvent);
+      if (b.last && (!live.last || cmpId(b.last, live.last) > 0)) { live.last = b.last; }
+    }
+    render();
+  }
+
+  function askSnapshot() {
+    if (live.snapshotAsked) { return; }
+    live.snapshotAsked = true;
+    live.stats.resyncs++;
+    setDashProps("wall-resync", { data: Date.now() });
+  }
+
+  /* GET /wall/changes?after=<last>: what we missed, page by page; too far behind → a snapshot */
+  function catchUp(why, pages) {
+    if (live.fetching && !pages) { return; }
+    live.fetching = true;
+    pages = pages || 0;
+    if (why === "poll") { live.stats.polls++; } else if (!pages) { live.stats.catchUps++; }
+    var after = live.last || "0-0";
+    fetch("/wall/changes?after=" + encodeURIComponent(after), {
+      headers: { "X-Wall-Token": (live.cfg && live.cfg.token) || "" }, credentials: "same-origin", cache: "no-store"
+    }).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    }).then(function (page) {
+      if (!live.fetching || after !== (live.last || "0-0")) { return; } /* a snapshot came meanwhile */
+      if (page.trimmed || pages + 1 > CATCH_UP_PAGES) { finishCatchUp(); askSnapshot(); return; }
+      page.events.forEach(applyEvent);
+      if (page.last && (!live.last || cmpId(page.last, live.last) > 0)) { live.last = page.last; }
+      render();
+      if (page.more) { catchUp(why, pages + 1); return; }
+      finishCatchUp();
+    }).catch(function () {
+      setTimeout(finishCatchUp, 1000); /* server unreachable: batches wait, then the next gap tries again */
+    });
+  }
+
+  function finishCatchUp() {
+    live.fetching = false;
+    if (live.waiting.length) {
+      live.queue = live.waiting.concat(live.queue);
+      live.waiting = [];
+      schedule();
+    }
+  }
+
+  /* a new server snapshot: the picture starts again from it */
+  function adopt(state, base, cfg) {
+    live.cfg = cfg || live.cfg;
+    live.stats.snapshots++;
+    live.snapshotAsked = false;
+    live.fetching = false; /* an answer still on its way is ignored: it was for the old picture */
+    live.queue = live.waiting.concat(live.queue); /* held batches: applied if newer than the snapshot */
+    live.waiting = [];
+    live.last = state.last || "0-0";
+    live.open = state.open || 0;
+    live.newToday = state.newToday || 0;
+    live.groups = state.groups || {};
+    live.kelNames = state.kelNames || {};
+    live.colors = state.colors || {};
+    live.kel = {};
+    Object.keys(state.kel || {}).forEach(function (code) {
+      var c = state.kel[code];
+      live.kel[code] = { open: c[0], overdue: c[1] };
+    });
+    live.known = new Set();
+    live.openIds = new Set();
+    ((base && base.features) || []).forEach(function (f) {
+      live.known.add("c" + f.properties.id);
+      live.openIds.add(f.properties.id);
+    });
+    if (live.layers) { live.layers.fresh.clearLayers(); }
+    live.fresh = [];
+    var emIds = {};
+    (state.emergencies || []).forEach(function (e) { emIds[e.id] = 1; setEmergency(e); });
+    Object.keys(live.ems).forEach(function (id) { if (!emIds[id]) { dropEmergency(id); } });
+    var busIds = {};
+    (state.vehicles || []).forEach(function (v) {
+      busIds[v.vehicle_id] = 1;
+      var b = live.buses[v.vehicle_id];
+      if (b && Date.parse(b.p.last_recorded_at) >= Date.parse(v.last_recorded_at)) { return; }
+      if (b) { b.marker.setLatLng([v.last_lat, v.last_lon]).setIcon(busIcon(v, busLook(v, live.colors))); b.p = v; b.look = busLook(v, live.colors); }
+      else { setBus(v); }
+    });
+    live.ticker = [];
+    (state.ticker || []).slice().reverse().forEach(function (it) {
+      addTicker({ kind: it.kind, key: it.id, title: it.kind === "emergency" ? (KIND_LABELS[it.title] || "Darurat") : it.title,
+                  kelurahan: it.kelurahan || "", at: it.at });
+    });
+    live.shown.open = live.shown.newToday = live.shown.emActive = null;
+    live.dirty.counts = live.dirty.alarm = live.dirty.ticker = true;
+    render();
+    live.ready = true;
+    if (live.queue.length) { schedule(); }
+    tickClock();
+    var h = kelHideout();
+    drawLegend(h);
+    return h;
+  }
+
+  function receive(batch) {
+    if (!batch) { return; }
+    live.queue.push(batch);
+    if (!live.ready && live.queue.length > 500) { live.queue.shift(); } /* the snapshot is late: a gap, caught up */
+    schedule();
+  }
+
+  /* The Socket.IO connection is dash-socketio's: it connects with the kiosk token, reconnects and
+     reports `connected` to Dash. Its "changes" events are read here from the WebSocket frames
+     (assets/socket-tap.js), as they arrive: handed to Dash as a prop, each batch cost the browser a
+     round of Redux updates and re-renders of every subscribed component, and Dash kept only the
+     latest of two close batches. Frames are Engine.IO messages ("4") carrying Socket.IO events
+     ("2"): 42/live,["changes",{…}]. Namespace and event as in domain/live_events.py. */
+  var SOCKET_NAMESPACE = "/live", SOCKET_EVENT = "changes";
+  function onSocketFrame(message) {
+    var d = message.data;
+    if (typeof d !== "string" || d.charCodeAt(0) !== 52 || d.charCodeAt(1) !== 50) { return; } /* "4", "2" */
+    if (!document.getElementById("wall-map")) { return; } /* another page with a socket (the console) */
+    var rest = d.slice(2), nsp = "/";
+    if (rest.charAt(0) === "/") {
+      var comma = rest.indexOf(",");
+      nsp = comma < 0 ? rest : rest.slice(0, comma);
+      rest = comma < 0 ? "" : rest.slice(comma + 1);
+    }
+    if (nsp !== SOCKET_NAMESPACE) { return; }
+    var open = rest.indexOf("["); /* an acknowledgement id may stand before the array */
+    if (open < 0) { return; }
+    try {
+      var packet = JSON.parse(rest.slice(open));
+      if (packet[0] === SOCKET_EVENT) { receive(packet[1]); }
+    } catch (e) { /* not ours to judge: socket.io-client reads the same frame */ }
+  }
+  window.bccSocketFrame = onSocketFrame; /* called by assets/socket-tap.js for every Socket.IO frame */
+
+  /* ---- clock, stream health, KPI refresh: timers here, not Dash intervals (each Dash update costs
+     a round of re-renders; these run every second) ------------------------------------------------ */
+
+  function setTextOf(id, value) {
+    var el = document.getElementById(id);
+    if (el && el.textContent !== value) { el.textContent = value; }
+  }
+
+  var CLOCK = new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  var DATES = {
+    id: new Intl.DateTimeFormat("id-ID", { timeZone: "Asia/Jakarta", weekday: "long", day: "numeric", month: "long", year: "numeric" }),
+    en: new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Jakarta", weekday: "long", day: "numeric", month: "long", year: "numeric" })
+  };
+  var shownChips = "";
+  function drawChips() {
+    var box = document.getElementById("wall-health");
+    if (!box || !live.cfg) { return; }
+    var cfg = live.cfg;
+    var chips = [[live.connected ? "ok" : "bad", live.connected ? tx(cfg, "live_on") : tx(cfg, "live_off")]];
+    (live.health || []).forEach(function (h) {
+      var age = h.last ? (Date.now() - Date.parse(h.last)) / 1000 : null;
+      var silent = age === null || age > (h.silentAfter || SILENT_AFTER_S);
+      chips.push([silent ? "bad" : "ok", h.label + ": " + ago(cfg, h.last) + (silent ? " — " + tx(cfg, "silent") : "")]);
+    });
+    var key = JSON.stringify(chips);
+    if (key === shownChips) { return; }
+    shownChips = key;
+    var frag = document.createDocumentFragment();
+    chips.forEach(function (c) {
+      var span = document.createElement("span");
+      span.className = "chip " + c[0];
+      span.textContent = c[1];
+      frag.appendChild(span);
+    });
+    box.replaceChildren(frag);
+  }
+  function tickClock() {
+    if (!document.getElementById("wall-clock")) { return; }
+    var cfg = live.cfg, now = new Date();
+    setTextOf("wall-clock", CLOCK.format(now).replace(/\./g, ":") + " WIB");
+    setTextOf("wall-date", (DATES[(cfg && cfg.lang) || "id"] || DATES.id).format(now));
+    if (cfg) {
+      setTextOf("wall-kpi-emerg-sub", live.unack > 0 && live.oldestUnack ? tx(cfg, "oldest") + ageText(live.oldestUnack) : tx(cfg, "none_unack"));
+    }
+    drawChips();
+  }
+  setInterval(tickClock, 1000);
+
+  /* KPIs that need the database: recomputed (server callback) when something changed, at most every 2 s */
+  var kpiVersion = 0;
+  setInterval(function () {
+    if (!live.ready || live.version === kpiVersion) { return; }
+    kpiVersion = live.version;
+    setDashProps("wall-kpi-trigger", { data: { version: kpiVersion } });
+  }, 2000);
+
+  /* ---- Dash clientside callbacks ----------------------------------------------------------------- */
+
+  window.bccWall = mapFns;
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     wall: {
-      applyBatch: applyBatch,
       ageText: ageText,
-      pollWhenOffline: function (connected, cfg) {
+      /* the snapshot arrived: start the live picture from it; returns the kelurahan shading */
+      adopt: function (state, base, cfg) {
+        if (!state) { return nu(); }
+        live.shade = (cfg && cfg.shade) === "overdue" ? "overdue" : "open";
+        return adopt(state, base, cfg);
+      },
+      /* the socket connected or dropped: the top bar says so; polling only while it is down */
+      connection: function (connected, cfg) {
+        var was = live.connected;
+        live.connected = !!connected;
+        live.cfg = live.cfg || cfg;
+        drawChips();
+        if (connected && !was && live.ready) { catchUp("reconnect"); } /* what was sent while it was down */
         return !!connected && !(cfg && cfg.transport === "poll");
       },
-      resyncOnGap: function (state, current) {
-        var gap = (state && state.gap) || 0;
-        return gap > 0 && gap !== current ? gap : window.dash_clientside.no_update;
+      /* socket down (or ?transport=poll): ask for the changes since the last applied id */
+      poll: function (n) {
+        if (n && live.ready && !live.fetching) { catchUp("poll"); }
+        return nu();
       },
-      renderInstant: function (state, shadeClicks, cfg, kel, shownOpen, shownNew, shownEm, shownHideout) {
-        var nu = window.dash_clientside.no_update;
-        if (!state) { return [nu, nu, nu, nu]; }
-        var overdueMode = ((cfg && cfg.shade) === "overdue") !== ((shadeClicks || 0) % 2 === 1);
-        var maxOpen = 1, maxOverdue = 1;
-        ((kel && kel.features) || []).forEach(function (f) {
-          maxOpen = Math.max(maxOpen, f.properties.open || 0);
-          maxOverdue = Math.max(maxOverdue, f.properties.overdue || 0);
-        });
-        var btn = document.getElementById("wall-shade-btn");
-        if (btn) { btn.textContent = tx(cfg, overdueMode ? "shade_overdue" : "shade_open"); }
-        var title = document.getElementById("wall-legend-title");
-        if (title) { title.textContent = tx(cfg, overdueMode ? "legend_overdue" : "legend_open"); }
-        var mx = document.getElementById("wall-legend-max");
-        if (mx) { mx.textContent = String(overdueMode ? maxOverdue : maxOpen); }
-        var hideout = { mode: overdueMode ? "overdue" : "open", maxOpen: maxOpen, maxOverdue: maxOverdue };
-        var sh = shownHideout || {};
-        return [changedTo(fmtNum(state.open), shownOpen), changedTo(fmtNum(state.newToday), shownNew),
-                changedTo(fmtNum(state.emActive), shownEm),
-                sh.mode === hideout.mode && sh.maxOpen === maxOpen && sh.maxOverdue === maxOverdue ? nu : hideout];
+      healthData: function (health) {
+        live.health = health || [];
+        drawChips();
+        return nu();
       },
-      renderTicker: function (items, cfg) {
-        /* applyBatch has drawn these items already when they came from a live batch */
-        var ticker = document.getElementById("wall-ticker");
-        if (sameItems(items, lastTicker.items) && (cfg && cfg.lang) === lastTicker.lang && ticker &&
-            ticker.querySelectorAll(".tick").length === items.length) {
-          return window.dash_clientside.no_update;
-        }
-        return tickerChildren(items, cfg);
-      },
-      clock: function (n, connected, state, health, cfg) {
-        var now = new Date();
-        var time = now.toLocaleTimeString("id-ID", { timeZone: "Asia/Jakarta", hour12: false }).replace(/\./g, ":") + " WIB";
-        var date = now.toLocaleDateString((cfg && cfg.lang) === "en" ? "en-GB" : "id-ID",
-          { timeZone: "Asia/Jakarta", weekday: "long", day: "numeric", month: "long", year: "numeric" });
-        var oldest = state && state.emUnack > 0 && state.oldestUnack ? tx(cfg, "oldest") + ageText(state.oldestUnack) : tx(cfg, "none_unack");
-        var chips = [el("Span", { className: "chip " + (connected ? "ok" : "bad") }, connected ? tx(cfg, "live_on") : tx(cfg, "live_off"))];
-        (health || []).forEach(function (h) {
-          var age = h.last ? (Date.now() - Date.parse(h.last)) / 1000 : null;
-          var silent = age === null || age > (h.silentAfter || SILENT_AFTER_S);
-          chips.push(el("Span", { className: "chip " + (silent ? "bad" : "ok") },
-            h.label + ": " + ago(cfg, h.last) + (silent ? " — " + tx(cfg, "silent") : "")));
-        });
-        return [time, date, oldest, chips];
-      },
-      /* every 15 s redraw the buses so that one without a fix for 2 minutes turns grey */
-      restyleBuses: function (n, data) {
-        if (!data || !n || n % 15 !== 0) { return window.dash_clientside.no_update; }
-        return { type: "FeatureCollection", features: data.features.slice() };
-      },
-      kpiTick: function (n, state, trigger) {
-        var v = (state && state.version) || 0;
-        if (trigger && trigger.version === v) { return window.dash_clientside.no_update; }
-        return { version: v };
+      shade: function (n, cfg) {
+        var overdue = ((cfg && cfg.shade) === "overdue") !== ((n || 0) % 2 === 1);
+        live.shade = overdue ? "overdue" : "open";
+        var h = kelHideout();
+        drawLegend(h);
+        return h;
       },
       /* sound: browsers need one click before audio may play */
       enableSound: function (n) {
-        if (!n) { return window.dash_clientside.no_update; }
+        if (!n) { return nu(); }
         var audio = document.getElementById("wall-alarm-audio");
         if (audio) { audio.muted = false; audio.play().then(function () { audio.pause(); audio.currentTime = 0; }).catch(function () {}); }
         return true;
       },
-      alarm: function (state, soundOn, cfg, shownRoot, shownBtn, shownBtnClass) {
-        var unack = (state && state.emUnack) || 0;
+      alarm: function (alarmState, soundOn, cfg) {
+        var unack = (alarmState && alarmState.unack) || 0;
         var audio = document.getElementById("wall-alarm-audio");
         if (audio) {
           if (unack > 0 && soundOn) { audio.loop = true; audio.play().catch(function () {}); }
           else { audio.pause(); audio.currentTime = 0; }
         }
-        return [changedTo(unack > 0 ? "wall alarm" : "wall", shownRoot), changedTo(tx(cfg, soundOn ? "sound_on" : "sound_off"), shownBtn),
-                changedTo(soundOn ? "sound-btn on" : "sound-btn off", shownBtnClass)];
+        return [unack > 0 ? "wall alarm" : "wall", tx(cfg, soundOn ? "sound_on" : "sound_off"), soundOn ? "sound-btn on" : "sound-btn off"];
       }
     }
   });

@@ -100,7 +100,7 @@ def init_auth(server: Flask, *, production: bool) -> None:
     @server.after_request
     def _csrf_cookie(response: Response) -> Response:
         """Give the page's scripts the CSRF token (not secret from the page itself; tied to the session)."""
-        if request.path.startswith(("/_dash-component-suites", "/assets", "/socket.io")):
+        if request.path.startswith(("/_dash-component-suites", "/assets", "/socket.io", "/wall/changes")):
             return response
         response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax", secure=production, httponly=False)
         return response

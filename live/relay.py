@@ -3,12 +3,13 @@
 Why a relay: a Dash prop keeps only its latest value, so several emitters (workers, web processes)
 sending at once make browsers drop events. One relay batching on a short window lost none in the
 measurements in docs/decisions.md. Each batch carries the previous and last stream ids: a screen
-that sees `prev` differ from the last id it applied knows it missed something and re-reads.
+that sees `prev` differ from the last id it applied knows it missed something and asks for the
+entries after its last id (GET /wall/changes); each event carries its own stream id (`sid`), so
+an event that arrives twice (in a catch-up and in a batch) is applied once.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -16,6 +17,7 @@ import time
 import redis
 import socketio
 
+from data_access.live_changes import decode_change
 from data_access.streams import StreamKeys
 from domain.live_events import SOCKET_EVENT, SOCKET_NAMESPACE
 from settings import Settings
@@ -34,17 +36,9 @@ class LiveRelay:
         self.prev_id: str | None = None  # None after a (re)start: screens treat the first batch as a gap
         self._emitted_at = 0.0  # time.monotonic() of the last emit
 
-    def _read(self, last_id: str, block_ms: int | None, count: int = MAX_EVENTS_PER_BATCH) -> list[tuple[str, dict]]:
+    def _read(self, last_id: str, block_ms: int | None, count: int = MAX_EVENTS_PER_BATCH) -> list[tuple[str, dict | None]]:
         resp = self.redis.xread({self.keys.changes: last_id}, block=block_ms, count=count)
-        out = []
-        for _key, entries in resp or []:
-            for eid, fields in entries:
-                try:
-                    out.append((eid.decode(), json.loads(fields[b"event"])))
-                except (KeyError, ValueError) as exc:
-                    log.warning("skipping unreadable change event %s: %s", eid, exc)
-                    out.append((eid.decode(), None))
-        return out
+        return [decode_change(eid, fields) for _key, entries in resp or [] for eid, fields in entries]
 
     def run(self) -> None:
         last_id = "$"

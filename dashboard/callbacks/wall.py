@@ -1,12 +1,11 @@
-"""Wall callbacks: a server snapshot (on load, reconnect, gap, every minute), live batches applied
-in the browser (assets/wall.js), and KPI recomputation when something changed.
+"""Wall callbacks: the server snapshot (on load, every few minutes, after a gap too old to catch up),
+the hand-over of live batches to assets/wall.js, and KPI recomputation when something changed.
 
 Thin by design: the numbers come from data_access.wall and domain.kpi.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,10 +20,7 @@ from dashboard.services import services
 from data_access import wall as wall_data
 from data_access.reference import bus_routes
 from data_access.streams import read_stream_health
-from domain.live_events import SOCKET_EVENT
 from domain.sla import FIRST_RESPONSE_MINUTES
-from geo import load_city_areas
-from geo.geojson import areas_feature_collection, points_feature_collection
 
 callbacks = CallbackSet()
 
@@ -40,20 +36,17 @@ def _authorised(cfg: dict | None) -> bool:
 @callbacks.callback(
     Output(ids.WALL_STATE, "data"),
     Output(ids.WALL_COMPLAINTS, "data"),
-    Output(ids.WALL_NEW, "data"),
-    Output(ids.WALL_EMERG, "data"),
-    Output(ids.WALL_BUSES, "data"),
-    Output(ids.WALL_BUSES, "hideout"),
-    Output(ids.WALL_KEL, "data"),
     Output(ids.WALL_ROUTES, "data"),
-    Output(ids.WALL_TICKER_STORE, "data"),
     Input(ids.WALL_CFG, "data"),
-    Input(ids.WALL_REBASE, "n_intervals"),
-    Input(ids.WALL_SOCKET, "connected"),
+    Input(ids.WALL_SNAPSHOT_TICK, "n_intervals"),
     Input(ids.WALL_RESYNC, "data"),
 )
-def wall_snapshot(cfg, _rebase, _connected, _resync):
-    """The whole picture from the database; live batches then apply on top of it."""
+def wall_snapshot(cfg, _tick, _resync):
+    """The whole picture from the database; assets/wall.js applies the live batches on top of it.
+
+    Read on load, every few minutes and when a screen fell too far behind to catch up from the
+    change stream. The stream id is read first: every change up to it is in the database already,
+    and the screen asks for what came after it."""
     if not _authorised(cfg):
         raise PreventUpdate
     svc = services()
@@ -71,19 +64,18 @@ def wall_snapshot(cfg, _rebase, _connected, _resync):
         kpis = wall_data.instant_counts(s, now=now, tz=ZoneInfo(svc.settings.timezone))
         groups = wall_data.category_groups(s)
         kel_names = wall_data.kelurahan_names(s)
-    kel = areas_feature_collection(load_city_areas().kelurahan, counts)
     state = {
         "last": last_change[0][0].decode() if last_change else None,
-        "gap": 0,
-        "version": 0,
         "open": kpis.open_complaints,
         "newToday": kpis.new_today,
-        "emActive": kpis.emergencies_active,
-        "emUnack": kpis.emergencies_unacknowledged,
-        "oldestUnack": kpis.oldest_unacknowledged_at.isoformat() if kpis.oldest_unacknowledged_at else None,
         "groups": groups,
         "kelNames": kel_names,
-        "known": {f"c{c['id']}": 1 for c in complaints[-5000:]},
+        "colors": colors,
+        # per kelurahan [open, overdue]: the shading is a hideout of the static polygons
+        "kel": {code: [c.get("open", 0), c.get("overdue", 0)] for code, c in counts.items()},
+        "emergencies": emergencies,
+        "vehicles": vehicles,
+        "ticker": ticker,
         "snapshotAt": now.isoformat(),
     }
     # Built directly (not through points_feature_collection): with 20,000 open complaints this is a fifth of the time.
@@ -109,133 +101,51 @@ def wall_snapshot(cfg, _rebase, _connected, _resync):
             for r in routes
         ],
     }
-    return (
-        state,
-        base,
-        {"type": "FeatureCollection", "features": []},
-        points_feature_collection(emergencies),
-        points_feature_collection(vehicles, "last_lat", "last_lon"),
-        {"colors": colors},
-        kel,
-        route_fc,
-        ticker,
-    )
+    return state, base, route_fc
 
 
-# Live batches from the relay: applied in the browser, nothing redrawn that did not change.
+# The snapshot arrived: wall.js starts its live picture from it and returns the kelurahan shading.
 callbacks.clientside(
-    ClientsideFunction(namespace="wall", function_name="applyBatch"),
-    Output(ids.WALL_STATE, "data", allow_duplicate=True),
-    Output(ids.WALL_NEW, "data", allow_duplicate=True),
-    Output(ids.WALL_EMERG, "data", allow_duplicate=True),
-    Output(ids.WALL_BUSES, "data", allow_duplicate=True),
-    Output(ids.WALL_KEL, "data", allow_duplicate=True),
-    Output(ids.WALL_TICKER_STORE, "data", allow_duplicate=True),
-    # Drawn here too, not only by renderTicker/renderInstant below: Dash runs those only once no
-    # callback writing their inputs is pending, so while batches keep coming they would wait.
-    Output(ids.WALL_TICKER, "children", allow_duplicate=True),
-    Output(ids.WALL_KPI_OPEN, "children", allow_duplicate=True),
-    Output(ids.WALL_KPI_NEW, "children", allow_duplicate=True),
-    Output(ids.WALL_KPI_EMERG, "children", allow_duplicate=True),
-    Input(ids.WALL_SOCKET, f"data-{SOCKET_EVENT}"),
-    Input(ids.WALL_POLL_BATCH, "data"),
-    State(ids.WALL_STATE, "data"),
-    State(ids.WALL_NEW, "data"),
-    State(ids.WALL_EMERG, "data"),
-    State(ids.WALL_BUSES, "data"),
-    State(ids.WALL_KEL, "data"),
-    State(ids.WALL_TICKER_STORE, "data"),
+    ClientsideFunction(namespace="wall", function_name="adopt"),
+    Output(ids.WALL_KEL, "hideout"),
+    Input(ids.WALL_STATE, "data"),
+    State(ids.WALL_COMPLAINTS, "data"),
     State(ids.WALL_CFG, "data"),
     prevent_initial_call=True,
 )
 
+# Live batches never pass through Dash: assets/wall.js reads them from the socket's frames and
+# applies them to the layers and DOM nodes it owns (per batch, Dash's re-rendering was the bottleneck).
+# Dash tells it only whether the socket is up: the top bar says so, and it polls while it is down.
 callbacks.clientside(
-    ClientsideFunction(namespace="wall", function_name="pollWhenOffline"),
+    ClientsideFunction(namespace="wall", function_name="connection"),
     Output(ids.WALL_POLL, "disabled"),
     Input(ids.WALL_SOCKET, "connected"),
     State(ids.WALL_CFG, "data"),
 )
 
-
-@callbacks.callback(
-    Output(ids.WALL_POLL_BATCH, "data"),
+# Socket down (or ?transport=poll): every second wall.js asks GET /wall/changes for what came after
+# the last id it applied (dashboard/wall_feed.py).
+callbacks.clientside(
+    ClientsideFunction(namespace="wall", function_name="poll"),
+    Output(ids.WALL_LIVE_SINK, "data", allow_duplicate=True),
     Input(ids.WALL_POLL, "n_intervals"),
-    State(ids.WALL_STATE, "data"),
-    State(ids.WALL_CFG, "data"),
-    prevent_initial_call=True,
-)
-def poll_changes(_n, state, cfg):
-    """What changed since the last applied id, in the same shape as a live batch."""
-    if not _authorised(cfg) or not state:
-        raise PreventUpdate
-    svc = services()
-    last = state.get("last")
-    entries = svc.redis.xrange(svc.keys.changes, min=f"({last}" if last else "-", count=2000)
-    if not entries:
-        raise PreventUpdate
-    events = [json.loads(fields[b"event"]) for _id, fields in entries if b"event" in fields]
-    return {"prev": last, "last": entries[-1][0].decode(), "events": events}
-
-
-callbacks.clientside(
-    ClientsideFunction(namespace="wall", function_name="resyncOnGap"),
-    Output(ids.WALL_RESYNC, "data"),
-    Input(ids.WALL_STATE, "data"),
-    State(ids.WALL_RESYNC, "data"),
     prevent_initial_call=True,
 )
 
 callbacks.clientside(
-    ClientsideFunction(namespace="wall", function_name="renderInstant"),
-    Output(ids.WALL_KPI_OPEN, "children"),
-    Output(ids.WALL_KPI_NEW, "children"),
-    Output(ids.WALL_KPI_EMERG, "children"),
-    Output(ids.WALL_KEL, "hideout"),
-    Input(ids.WALL_STATE, "data"),
+    ClientsideFunction(namespace="wall", function_name="shade"),
+    Output(ids.WALL_KEL, "hideout", allow_duplicate=True),
     Input(ids.WALL_SHADE_BTN, "n_clicks"),
     State(ids.WALL_CFG, "data"),
-    State(ids.WALL_KEL, "data"),
-    # what is shown now: only what differs is sent back (every update costs the browser a redraw)
-    State(ids.WALL_KPI_OPEN, "children"),
-    State(ids.WALL_KPI_NEW, "children"),
-    State(ids.WALL_KPI_EMERG, "children"),
-    State(ids.WALL_KEL, "hideout"),
-)
-
-callbacks.clientside(
-    ClientsideFunction(namespace="wall", function_name="renderTicker"),
-    Output(ids.WALL_TICKER, "children"),
-    Input(ids.WALL_TICKER_STORE, "data"),
-    State(ids.WALL_CFG, "data"),
-)
-
-callbacks.clientside(
-    ClientsideFunction(namespace="wall", function_name="clock"),
-    Output(ids.WALL_CLOCK, "children"),
-    Output(ids.WALL_DATE, "children"),
-    Output("wall-kpi-emerg-sub", "children"),
-    Output(ids.WALL_HEALTH, "children"),
-    Input(ids.WALL_CLOCK_TICK, "n_intervals"),
-    Input(ids.WALL_SOCKET, "connected"),
-    State(ids.WALL_STATE, "data"),
-    State(ids.WALL_HEALTH_STORE, "data"),
-    State(ids.WALL_CFG, "data"),
-)
-
-callbacks.clientside(
-    ClientsideFunction(namespace="wall", function_name="restyleBuses"),
-    Output(ids.WALL_BUSES, "data", allow_duplicate=True),
-    Input(ids.WALL_CLOCK_TICK, "n_intervals"),
-    State(ids.WALL_BUSES, "data"),
     prevent_initial_call=True,
 )
 
+# stream health from wall_kpis: wall.js draws the chips every second with the clock
 callbacks.clientside(
-    ClientsideFunction(namespace="wall", function_name="kpiTick"),
-    Output(ids.WALL_KPI_TRIGGER, "data"),
-    Input(ids.WALL_KPI_TICK, "n_intervals"),
-    State(ids.WALL_STATE, "data"),
-    State(ids.WALL_KPI_TRIGGER, "data"),
+    ClientsideFunction(namespace="wall", function_name="healthData"),
+    Output(ids.WALL_LIVE_SINK, "data", allow_duplicate=True),
+    Input(ids.WALL_HEALTH_STORE, "data"),
     prevent_initial_call=True,
 )
 
@@ -251,12 +161,9 @@ callbacks.clientside(
     Output(ids.WALL_ROOT, "className"),
     Output(ids.WALL_SOUND_BTN, "children"),
     Output(ids.WALL_SOUND_BTN, "className"),
-    Input(ids.WALL_STATE, "data"),
+    Input(ids.WALL_ALARM_STATE, "data"),
     Input(ids.WALL_SOUND_ON, "data"),
     State(ids.WALL_CFG, "data"),
-    State(ids.WALL_ROOT, "className"),
-    State(ids.WALL_SOUND_BTN, "children"),
-    State(ids.WALL_SOUND_BTN, "className"),
 )
 
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import UTC, datetime
 
-import pytest
-import redis
 import socketio
 
 from app import create_dash
@@ -16,44 +13,17 @@ from data_access.actions import acknowledge_emergency, announce
 from data_access.db import make_engine, make_session_factory
 from data_access.models import Emergency
 from data_access.streams import StreamKeys
-from devtools.servers import prepare_database
-from live.relay import LiveRelay
+from tests.browser.conftest import TOKEN, open_wall, wait_connected
 from tests.conftest import ARTIFACTS
-from tests.integration.helpers import BackgroundWorker, bus_fix, complaint, emergency, worker_settings, xadd_all
+from tests.integration.helpers import complaint, emergency, xadd_all
 
-TOKEN = "uji-dinding-123"
 PII = ("1275010101900001", "3275010101900001", "081234567890", "081200000000", "Budi Siregar")
-
-
-@pytest.fixture
-def stack(redis_server, tmp_path, stream_prefix):
-    url = prepare_database(f"sqlite:///{tmp_path / 'bcc.sqlite3'}")
-    settings = worker_settings(redis_server.url, url, stream_prefix, wall_token=TOKEN)
-    r = redis.Redis.from_url(redis_server.url)
-    xadd_all(r, stream_prefix, [("complaints", complaint(i)) for i in range(3)] + [("bus_gps", bus_fix(i)) for i in range(3)])
-    stop = threading.Event()
-    relay = LiveRelay(settings, stop=stop)
-    relay_thread = threading.Thread(target=relay.run, daemon=True)
-    relay_thread.start()
-    with BackgroundWorker(settings):
-        yield settings, r
-        stop.set()
-    relay_thread.join(5)
-
-
-def _open_wall(dash_duo, settings, query=f"token={TOKEN}"):
-    dash_duo.start_server(create_dash(settings))
-    dash_duo.driver.get(f"{dash_duo.server_url}/wall?{query}")
-
-
-def _wait_connected(dash_duo):
-    dash_duo.wait_for_contains_text("#wall-health", "LANGSUNG", timeout=15)
 
 
 def test_wall_loads_every_panel_and_takes_live_events_without_reload(dash_duo, stack):
     settings, r = stack
-    _open_wall(dash_duo, settings)
-    _wait_connected(dash_duo)
+    open_wall(dash_duo, settings)
+    wait_connected(dash_duo)
     dash_duo.wait_for_text_to_equal("#wall-kpi-open", "3", timeout=15)
     for selector in (
         "#wall-map",
@@ -84,8 +54,8 @@ def test_wall_loads_every_panel_and_takes_live_events_without_reload(dash_duo, s
 
 def test_emergency_alarms_until_acknowledged(dash_duo, stack):
     settings, r = stack
-    _open_wall(dash_duo, settings)
-    _wait_connected(dash_duo)
+    open_wall(dash_duo, settings)
+    wait_connected(dash_duo)
     assert "alarm" not in dash_duo.find_element("#wall-root").get_attribute("class")
 
     xadd_all(r, settings.stream_prefix, [("emergencies", emergency(7, kind="kebakaran"))])
@@ -109,7 +79,7 @@ def test_emergency_alarms_until_acknowledged(dash_duo, stack):
 
 def test_without_token_the_wall_shows_no_data(dash_duo, stack):
     settings, _r = stack
-    _open_wall(dash_duo, settings, query="token=salah")
+    open_wall(dash_duo, settings, query="token=salah")
     dash_duo.wait_for_contains_text(".wall-denied", "token", timeout=10)
     assert not dash_duo.find_elements("#wall-map")
     assert "Jalan berlubang" not in dash_duo.driver.page_source
@@ -122,8 +92,8 @@ def test_no_personal_data_reaches_the_wall(dash_duo, stack):
     client = socketio.Client()
     client.on("changes", lambda data: received.append(data), namespace="/live")
 
-    _open_wall(dash_duo, settings)
-    _wait_connected(dash_duo)
+    open_wall(dash_duo, settings)
+    wait_connected(dash_duo)
     client.connect(dash_duo.server_url, namespaces=["/live"], auth={"token": TOKEN}, transports=["polling"], wait_timeout=10)
     try:
         xadd_all(
@@ -147,6 +117,10 @@ def test_no_personal_data_reaches_the_wall(dash_duo, stack):
     server = create_dash(settings).server.test_client()
     server.get(f"/wall?token={TOKEN}")  # sets the kiosk cookie and the CSRF cookie, as for the browser
     csrf = server.get_cookie("bcc_csrf").value
+    changes = server.get("/wall/changes?after=0-0").get_data(as_text=True)  # the catch-up / polling endpoint
+    assert "Jalan berlubang 60" in changes
+    for secret in PII + ("NIK saya ada di sistem",):
+        assert secret not in changes, f"{secret} in GET /wall/changes"
     for body in (_snapshot_request(), _kpi_request()):
         text = server.post("/_dash-update-component", json=body, headers={"X-CSRFToken": csrf}).get_data(as_text=True)
         assert '"response"' in text, text[:300]
@@ -159,24 +133,13 @@ def _cfg():
 
 
 def _snapshot_request():
-    outs = [
-        ("wall-state", "data"),
-        ("wall-complaints", "data"),
-        ("wall-new-complaints", "data"),
-        ("wall-emergencies", "data"),
-        ("wall-buses", "data"),
-        ("wall-buses", "hideout"),
-        ("wall-kelurahan", "data"),
-        ("wall-routes", "data"),
-        ("wall-ticker-store", "data"),
-    ]
+    outs = [("wall-state", "data"), ("wall-complaints", "data"), ("wall-routes", "data")]
     return {
         "output": ".." + "...".join(f"{i}.{p}" for i, p in outs) + "..",
         "outputs": [{"id": i, "property": p} for i, p in outs],
         "inputs": [
             _cfg(),
-            {"id": "wall-rebase", "property": "n_intervals", "value": None},
-            {"id": "wall-socket", "property": "connected", "value": True},
+            {"id": "wall-snapshot-tick", "property": "n_intervals", "value": None},
             {"id": "wall-resync", "property": "data", "value": 0},
         ],
         "changedPropIds": ["wall-cfg.data"],
