@@ -6,6 +6,7 @@ import threading
 
 import pytest
 import redis
+from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -118,7 +119,9 @@ def test_operator_handles_an_emergency_and_is_refused_what_only_a_supervisor_may
     complaint_row.click()
     dash_duo.wait_for_contains_text("#op-detail", "Pengaduan #", timeout=10)
     dash_duo.find_element("#op-note").send_keys("spam")
-    dash_duo.find_element("#op-btn-reject").click()
+    until(lambda: not dash_duo.find_element("#op-btn-reject").is_displayed(), timeout=10)  # a supervisor's move
+    assert not dash_duo.find_element("#op-btn-dispatch").is_displayed()  # not on a complaint
+    dash_duo.driver.execute_script("document.getElementById('op-btn-reject').click()")  # forced anyway
     dash_duo.wait_for_contains_text("#op-message", "tidak berwenang", timeout=10)
     with Session() as s:
         assert s.query(Complaint).one().status == "baru"
