@@ -7,8 +7,6 @@ import threading
 import pytest
 import redis
 from dash.testing.wait import until
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 
 from app import create_dash
 from dashboard.auth import now_utc
@@ -17,6 +15,7 @@ from data_access.models import Complaint, Emergency, PersonalDataView
 from data_access.users import create_user
 from devtools.servers import prepare_database
 from live.relay import LiveRelay
+from tests.browser.helpers import browser_login
 from tests.conftest import ARTIFACTS
 from tests.integration.helpers import BackgroundWorker, complaint, emergency, worker_settings, xadd_all
 
@@ -48,9 +47,7 @@ def stack(redis_server, tmp_path, stream_prefix):
 
 
 def _login(dash_duo, username):
-    dash_duo.driver.get(f"{dash_duo.server_url}/masuk?next=/operator")
-    dash_duo.driver.find_element(By.NAME, "username").send_keys(username)
-    dash_duo.driver.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
+    browser_login(dash_duo, username, PASSWORD, "/operator")
 
 
 def test_operator_assigns_and_the_wall_shows_it(dash_duo, stack):
