@@ -3,7 +3,6 @@ logged-in account (never from the browser), and every move goes through data_acc
 
 from __future__ import annotations
 
-import dash_leaflet as dl
 from dash import Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
@@ -12,14 +11,13 @@ from dashboard import ids
 from dashboard.auth import current_role, now_utc
 from dashboard.callbacks import CallbackSet
 from dashboard.i18n import t, wib
+from dashboard.place_map import place_map
 from dashboard.services import services
 from data_access.actions import ActionRefused, ConcurrentChange, announce
 from data_access.agency import AGENCY_MOVES, agency_change_status, agency_item, agency_queue
 from domain.live_events import SOCKET_EVENT
 from domain.roles import may_do, may_view
 from domain.sla import deadline_state
-from geo import load_city_areas
-from geo.geojson import areas_feature_collection
 
 callbacks = CallbackSet()
 
@@ -43,14 +41,6 @@ def refresh_queue(_batch, _n, _done):
         raise PreventUpdate
     with services().Session() as s:
         return agency_queue(s, agency_code=agency, now=now_utc())
-
-
-def _place_map(item):
-    """The item's point on its kelurahan's outline (no background tiles: works offline)."""
-    areas = [a for a in load_city_areas().kelurahan if a.code == item.kelurahan_code]
-    layers = [dl.GeoJSON(data=areas_feature_collection(areas), style={"color": "#6fa8ff", "weight": 2, "fillOpacity": 0.1})]
-    layers.append(dl.CircleMarker(center=[item.lat, item.lon], radius=9, color="#ff3b3b", fillOpacity=0.9))
-    return dl.Map(children=layers, center=[item.lat, item.lon], zoom=15, className="ag-map", attributionControl=False)
 
 
 def _detail(item, lang: str):
@@ -88,7 +78,7 @@ def _detail(item, lang: str):
             className=f"due-{state}",
         ),
         html.P([place, " · ", photo]),
-        _place_map(item),
+        place_map(item.lat, item.lon, item.kelurahan_code, class_name="ag-map"),
         html.H3(t("ag_history", lang)),
         history,
     ]

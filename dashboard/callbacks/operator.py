@@ -10,12 +10,14 @@ from dashboard import ids
 from dashboard.auth import current_role, now_utc
 from dashboard.callbacks import CallbackSet
 from dashboard.i18n import t, wib
+from dashboard.place_map import place_map
 from dashboard.services import services
 from data_access import actions
 from data_access.actions import ActionRefused, ConcurrentChange, announce, change_status
 from data_access.duplicates import duplicate_candidates
 from data_access.models import Complaint, Emergency, ResponderPost
 from data_access.queue import QueueFilters, operator_queue, repeat_false_alarms, timeline
+from domain.console import offered
 from domain.live_events import SOCKET_EVENT
 from domain.privacy import mask_digits, mask_name
 from domain.roles import may_do, may_view
@@ -137,6 +139,7 @@ def show_detail(selected_rows, _done, current, lang):
             return html.P(t("op_not_found", lang)), None, no_update, None, None
         events = timeline(s, item_kind=kind, item_id=current["id"])
         reporter = _masked(item, kind, lang)
+        near = None
         if kind == "complaint":
             duplicates = _duplicates(s, item, lang)
             repeats = 0
@@ -144,7 +147,7 @@ def show_detail(selected_rows, _done, current, lang):
             duplicates = None
             repeats = repeat_false_alarms(s, emergency_ids=[item.id]).get(item.id, 0)
             near = s.get(ResponderPost, item.nearest_post_id) if item.nearest_post_id else None
-    selected = {**current, "version": item.version}
+    selected = {**current, "version": item.version, "status": item.status, "level": getattr(item, "escalation_level", 0)}
     if kind == "complaint":
         head = [
             html.H2(f"{t('op_complaint', lang)} #{item.id}: {item.title}"),  # Dash escapes text: script stays text
@@ -185,6 +188,8 @@ def show_detail(selected_rows, _done, current, lang):
         if repeats:
             head.append(html.P(t("op_repeat", lang, n=repeats), className="banner alert repeat"))
         agency = no_update
+    post = (near.lat, near.lon) if kind == "emergency" and near is not None else None
+    head.append(place_map(item.lat, item.lon, item.kelurahan_code, post=post, class_name="place-map op-map"))
     history = html.Ol(className="timeline", children=[html.Li(_timeline_line(e, lang)) for e in events])
     return [*head, html.H3(t("op_history", lang)), history], selected, agency, reporter, duplicates
 
@@ -282,6 +287,26 @@ ACTIONS = {
     ids.OP_BTN_EM_DONE: ("resolve_emergency", "emergency", False, False, _status("selesai")),
     ids.OP_BTN_FALSE: ("false_alarm", "emergency", False, True, _status("palsu")),
 }
+
+
+@callbacks.callback(
+    [Output(button, "hidden") for button in ACTIONS],
+    Input(ids.OP_SELECTED, "data"),
+)
+def offer_buttons(selected):
+    """Show only the moves that can succeed for the selected item and this role (domain/console.py)."""
+    selected = selected or {}
+    role = current_role()
+    return [
+        not offered(
+            permission,
+            role=role,
+            kind=selected.get("kind"),
+            status=selected.get("status"),
+            escalation_level=selected.get("level") or 0,
+        )
+        for permission, *_rest in ACTIONS.values()
+    ]
 
 
 def _merge_plan(original_id: int):

@@ -18,6 +18,7 @@ from data_access.streams import StreamKeys
 from data_access.users import create_user
 from devtools.servers import prepare_database
 from live.relay import LiveRelay
+from tests.browser.helpers import browser_login
 from tests.conftest import ARTIFACTS
 from tests.integration.helpers import BackgroundWorker, complaint, wait_for, worker_settings, xadd_all
 
@@ -73,9 +74,7 @@ def _count(Session) -> int:
 
 
 def _login(dash_duo, username, next_path):
-    dash_duo.driver.get(f"{dash_duo.server_url}/masuk?next={next_path}")
-    dash_duo.driver.find_element(By.NAME, "username").send_keys(username)
-    dash_duo.driver.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
+    browser_login(dash_duo, username, PASSWORD, next_path)
 
 
 def test_agency_sees_only_its_items_and_marks_one_in_progress(dash_duo, stack):

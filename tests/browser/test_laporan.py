@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 
 from app import create_dash
 from dashboard.auth import now_utc
@@ -16,6 +15,7 @@ from data_access.db import make_engine, make_session_factory
 from data_access.users import create_user
 from devtools.report_history import history, insert_history, reference_for_history
 from devtools.servers import prepare_database
+from tests.browser.helpers import browser_login
 from tests.conftest import ARTIFACTS
 from tests.integration.helpers import worker_settings
 
@@ -40,9 +40,7 @@ def settings(redis_server, tmp_path, stream_prefix):
 
 
 def _login(dash_duo, username):
-    dash_duo.driver.get(f"{dash_duo.server_url}/masuk?next=/laporan")
-    dash_duo.driver.find_element(By.NAME, "username").send_keys(username)
-    dash_duo.driver.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
+    browser_login(dash_duo, username, PASSWORD, "/laporan")
 
 
 def _number(text: str) -> float:

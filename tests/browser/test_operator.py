@@ -6,8 +6,7 @@ import threading
 
 import pytest
 import redis
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
+from dash.testing.wait import until
 
 from app import create_dash
 from dashboard.auth import now_utc
@@ -16,6 +15,7 @@ from data_access.models import Complaint, Emergency, PersonalDataView
 from data_access.users import create_user
 from devtools.servers import prepare_database
 from live.relay import LiveRelay
+from tests.browser.helpers import browser_login
 from tests.conftest import ARTIFACTS
 from tests.integration.helpers import BackgroundWorker, complaint, emergency, worker_settings, xadd_all
 
@@ -47,9 +47,7 @@ def stack(redis_server, tmp_path, stream_prefix):
 
 
 def _login(dash_duo, username):
-    dash_duo.driver.get(f"{dash_duo.server_url}/masuk?next=/operator")
-    dash_duo.driver.find_element(By.NAME, "username").send_keys(username)
-    dash_duo.driver.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
+    browser_login(dash_duo, username, PASSWORD, "/operator")
 
 
 def test_operator_assigns_and_the_wall_shows_it(dash_duo, stack):
@@ -118,7 +116,9 @@ def test_operator_handles_an_emergency_and_is_refused_what_only_a_supervisor_may
     complaint_row.click()
     dash_duo.wait_for_contains_text("#op-detail", "Pengaduan #", timeout=10)
     dash_duo.find_element("#op-note").send_keys("spam")
-    dash_duo.find_element("#op-btn-reject").click()
+    until(lambda: not dash_duo.find_element("#op-btn-reject").is_displayed(), timeout=10)  # a supervisor's move
+    assert not dash_duo.find_element("#op-btn-dispatch").is_displayed()  # not on a complaint
+    dash_duo.driver.execute_script("document.getElementById('op-btn-reject').click()")  # forced anyway
     dash_duo.wait_for_contains_text("#op-message", "tidak berwenang", timeout=10)
     with Session() as s:
         assert s.query(Complaint).one().status == "baru"

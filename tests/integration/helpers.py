@@ -151,3 +151,27 @@ def pending(client: redis.Redis, key: str, group: str = "bcc-ingest") -> int:
         return client.xpending(key, group)["pending"]
     except redis.ResponseError:
         return 0
+
+
+def create_role_users(session, *, password: str, now, agency_code: str = "DPUPR") -> None:
+    """One user per role, named `u-<role>`; the agency user belongs to `agency_code`."""
+    from data_access.users import create_user
+    from domain.roles import Role
+
+    for role in Role:
+        create_user(
+            session,
+            username=f"u-{role}",
+            password=password,
+            role=role,
+            display_name=role,
+            now=now,
+            agency_code=agency_code if role == Role.AGENCY else None,
+        )
+
+
+def login_client(client, username: str, password: str):
+    """Log a Flask test client in through /masuk (CSRF included); returns the POST's response."""
+    client.get("/masuk")
+    token = client.get_cookie("bcc_csrf").value
+    return client.post("/masuk", data={"username": username, "password": password, "csrf_token": token})

@@ -15,10 +15,10 @@ from dashboard.auth import SessionUser, now_utc
 from data_access.actions import change_status
 from data_access.db import make_engine, make_session_factory
 from data_access.models import AdminChange, Agency, Category, Complaint, ResponderPost, User
-from data_access.users import create_user, get_user
+from data_access.users import get_user
 from devtools.servers import prepare_database
 from domain.roles import Role
-from tests.integration.helpers import complaint, run_until_idle, worker_settings, xadd_all
+from tests.integration.helpers import complaint, create_role_users, run_until_idle, worker_settings, xadd_all
 
 PASSWORD = "kata-sandi-uji-panjang"
 REPORTER = ("1275010101900001", "Budi Siregar", "081234567890")
@@ -37,16 +37,7 @@ def world(redis_server, tmp_path, stream_prefix):
     run_until_idle(settings)
     Session = make_session_factory(make_engine(migrated_url))
     with Session.begin() as s:
-        for role in Role:
-            create_user(
-                s,
-                username=f"u-{role}",
-                password=PASSWORD,
-                role=role,
-                display_name=role,
-                now=now_utc(),
-                agency_code="DPUPR" if role == Role.AGENCY else None,
-            )
+        create_role_users(s, password=PASSWORD, now=now_utc())
         items = {c.title: c.id for c in s.query(Complaint)}
         for title, agency in (("Milik DPUPR", "DPUPR"), ("Milik DLH", "DLH")):
             change_status(

@@ -7,9 +7,9 @@ import pytest
 from app import create_dash
 from dashboard.auth import now_utc
 from data_access.db import make_engine, make_session_factory
-from data_access.users import authenticate, create_user
+from data_access.users import authenticate
 from domain.roles import ACTION_ROLES, PAGE_ROLES, Role, may_do, may_view
-from tests.integration.helpers import worker_settings
+from tests.integration.helpers import create_role_users, login_client, worker_settings
 
 PASSWORD = "kata-sandi-uji-panjang"
 
@@ -18,24 +18,13 @@ PASSWORD = "kata-sandi-uji-panjang"
 def app_client(redis_server, migrated_url, stream_prefix):
     Session = make_session_factory(make_engine(migrated_url))
     with Session.begin() as s:
-        for role in Role:
-            create_user(
-                s,
-                username=f"u-{role}",
-                password=PASSWORD,
-                role=role,
-                display_name=role,
-                now=now_utc(),
-                agency_code="DPUPR" if role == Role.AGENCY else None,
-            )
+        create_role_users(s, password=PASSWORD, now=now_utc())
     app = create_dash(worker_settings(redis_server.url, migrated_url, stream_prefix))
     return app.server.test_client(), Session
 
 
 def _login(client, username, password=PASSWORD):
-    client.get("/masuk")
-    token = client.get_cookie("bcc_csrf").value
-    return client.post("/masuk", data={"username": username, "password": password, "csrf_token": token})
+    return login_client(client, username, password)
 
 
 def test_passwords_are_hashed_and_checked(app_client):

@@ -15,9 +15,8 @@ from dashboard.callbacks.operator import ACTIONS
 from data_access.actions import change_status
 from data_access.db import make_engine, make_session_factory
 from data_access.models import Complaint, PersonalDataView, StatusChange
-from data_access.users import create_user
 from domain.roles import Role, may_do
-from tests.integration.helpers import complaint, run_until_idle, worker_settings, xadd_all
+from tests.integration.helpers import complaint, create_role_users, login_client, run_until_idle, worker_settings, xadd_all
 
 PASSWORD = "kata-sandi-uji-panjang"
 FORBIDDEN = "tidak berwenang"
@@ -31,16 +30,7 @@ def console(redis_server, migrated_url, stream_prefix):
     run_until_idle(settings)
     Session = make_session_factory(make_engine(migrated_url))
     with Session.begin() as s:
-        for role in Role:
-            create_user(
-                s,
-                username=f"u-{role}",
-                password=PASSWORD,
-                role=role,
-                display_name=role,
-                now=now_utc(),
-                agency_code="DPUPR" if role == Role.AGENCY else None,
-            )
+        create_role_users(s, password=PASSWORD, now=now_utc())
         c1, c2, c3 = [c.id for c in s.query(Complaint).order_by(Complaint.id)]
         change_status(s, item_kind="complaint", item_id=c3, to_status="diteruskan", actor="t", now=now_utc(), agency_code="DPUPR")
         change_status(s, item_kind="complaint", item_id=c3, to_status="selesai", actor="t", now=now_utc())
@@ -50,9 +40,7 @@ def console(redis_server, migrated_url, stream_prefix):
 
 
 def _login(client, role):
-    client.get("/masuk")
-    token = client.get_cookie("bcc_csrf").value
-    client.post("/masuk", data={"username": f"u-{role}", "password": PASSWORD, "csrf_token": token})
+    login_client(client, f"u-{role}", PASSWORD)
     return {"X-CSRFToken": client.get_cookie("bcc_csrf").value}
 
 

@@ -12,11 +12,9 @@ from pypdf import PdfReader
 from app import create_dash
 from dashboard.auth import now_utc
 from data_access.db import make_engine, make_session_factory
-from data_access.users import create_user
 from devtools.report_history import history, insert_history, reference_for_history
 from domain.report_period import wib_today
-from domain.roles import Role
-from tests.integration.helpers import worker_settings
+from tests.integration.helpers import create_role_users, login_client, worker_settings
 
 PASSWORD = "kata-sandi-uji-panjang"
 
@@ -27,16 +25,7 @@ def report_app(redis_server, migrated_url, stream_prefix):
     Session = make_session_factory(engine)
     now = now_utc()
     with Session.begin() as s:
-        for role in Role:
-            create_user(
-                s,
-                username=f"u-{role}",
-                password=PASSWORD,
-                role=role,
-                display_name=role,
-                now=now,
-                agency_code="DPUPR" if role == Role.AGENCY else None,
-            )
+        create_role_users(s, password=PASSWORD, now=now)
     with Session() as s:
         cats, areas = reference_for_history(s)
     pairs = list(history(count=400, start=now - timedelta(days=20), end=now, now=now, categories=cats, areas=areas, seed=3))
@@ -47,10 +36,7 @@ def report_app(redis_server, migrated_url, stream_prefix):
 
 
 def login(client, username):
-    client.get("/masuk")
-    token = client.get_cookie("bcc_csrf").value
-    r = client.post("/masuk", data={"username": username, "password": PASSWORD, "csrf_token": token})
-    assert r.status_code == 302
+    assert login_client(client, username, PASSWORD).status_code == 302
 
 
 def period_args() -> str:
