@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access.models import Agency, Category, Complaint, Emergency, Kecamatan, Kelurahan, StatusChange
+from domain.escalation import ItemClock, SlaTargets, soon_window, stage_deadline
 from domain.lifecycle import ACTIVE_EMERGENCY_STATUSES, OPEN_COMPLAINT_STATUSES
 from domain.sla import deadline_state
 
@@ -29,11 +30,6 @@ class QueueFilters:
 def _id_search(text: str | None) -> int | None:
     text = (text or "").strip().lstrip("#")
     return int(text) if text.isdigit() and len(text) < 10 else None
-
-
-def _due_for(status: str, first_due: datetime, resolution_due: datetime) -> datetime:
-    """Before the first response the 10-minute deadline counts; after it, the resolution deadline."""
-    return first_due if status == "baru" else resolution_due
 
 
 def operator_queue(
@@ -93,6 +89,10 @@ def operator_queue(
             c.suggested_agency_code,
             c.escalation_level,
             c.version,
+            c.forwarded_at,
+            Category.first_response_minutes,
+            Category.forward_minutes,
+            Category.followup_working_days,
         )
         .join(Category, Category.code == c.category_code)
         .outerjoin(Kelurahan, Kelurahan.code == c.kelurahan_code)
@@ -117,8 +117,10 @@ def operator_queue(
         like = f"%{filters.search.strip()}%"
         q = q.where(c.title.ilike(like) | Kelurahan.name.ilike(like))
     for r in session.execute(q):
-        due = _due_for(r[4], r[6], r[7])
-        state = deadline_state(due, now)
+        # The same stage deadline and "due soon" window as the SLA watchdog (domain/escalation.py).
+        clock = ItemClock(status=r[4], reported_at=r[5], first_response_due_at=r[6], resolution_due_at=r[7], forwarded_at=r[15])
+        start, due = stage_deadline(clock, SlaTargets(r[16], r[17], r[18]))
+        state = deadline_state(due, now, soon_window(start, due))
         if filters.overdue_only and state != "terlambat":
             continue
         rows.append(

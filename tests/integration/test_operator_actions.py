@@ -236,3 +236,19 @@ def test_each_role_is_refused_the_new_actions_it_may_not_do(items, role):
                     call(s)
                 assert s.query(PersonalDataView).count() == 0
             s.rollback()
+
+
+def test_queue_counts_down_to_the_current_stage_like_the_watchdog(items):
+    """A read report is due for forwarding (category forward_minutes), not for resolution."""
+    from data_access.models import Category
+    from data_access.queue import QueueFilters, operator_queue
+
+    Session, (c1, _c2, _c3), _eid, _r, _keys = items
+    with Session.begin() as s:
+        change_status(s, item_kind="complaint", item_id=c1, to_status="dibaca", actor="operator:a", now=now_utc())
+    with Session() as s:
+        item = s.get(Complaint, c1)
+        forward = s.get(Category, item.category_code).forward_minutes
+        rows = {r["id"]: r for r in operator_queue(s, now=now_utc(), filters=QueueFilters()) if r["kind"] == "complaint"}
+    expected = item.reported_at + timedelta(minutes=forward)
+    assert rows[c1]["due_at"] == min(expected, item.resolution_due_at).isoformat()
