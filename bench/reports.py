@@ -144,9 +144,9 @@ def _time(fn, repeat: int) -> tuple[float, object]:
 
 
 def _csv_export(session, flt, now) -> int:
-    from dashboard.report_export import csv_text, item_rows
+    from dashboard.report_export import csv_text
 
-    return sum(len(chunk) for chunk in csv_text(ITEM_COLUMNS, item_rows(export_items(session, flt=flt, now=now))))
+    return sum(len(chunk) for chunk in csv_text(ITEM_COLUMNS, export_items(session, flt=flt, now=now)))
 
 
 def _plain(value):

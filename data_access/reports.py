@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, and_, case, func, literal, or_, select, text, tuple_
+from sqlalchemy import BigInteger, String, and_, case, func, literal, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -81,6 +81,30 @@ def _epoch_postgresql(element, compiler, **kw):
     # date_part gives double precision (fast; exact to the microsecond at today's epoch values), where
     # EXTRACT gives numeric, which is slower to compute row by row.
     return f"CAST(FLOOR(date_part('epoch', {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+
+
+class wib_iso(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """A stored UTC time as WIB text to the second, `YYYY-MM-DDTHH:MM:SS+07:00`, formatted by the database.
+
+    For the item export: formatting 80,000 rows × 5 times in the database costs a few milliseconds,
+    in Python over a second. Seconds are cut, not rounded, like the durations.
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "wib_iso"
+
+
+@compiles(wib_iso, "sqlite")
+def _wib_iso_sqlite(element, compiler, **kw):
+    value = compiler.process(element.clauses, **kw)
+    return f"strftime('%Y-%m-%dT%H:%M:%S+07:00', substr({value}, 1, 19), '+7 hours')"
+
+
+@compiles(wib_iso, "postgresql")
+def _wib_iso_postgresql(element, compiler, **kw):
+    value = compiler.process(element.clauses, **kw)
+    return f"""to_char(({value} AT TIME ZONE 'UTC') + INTERVAL '7 hours', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"')"""
 
 
 @dataclass(frozen=True)
@@ -441,8 +465,12 @@ ITEM_COLUMNS = (
 )
 
 
-def export_items(session: Session, *, flt: ReportFilter, now: datetime, batch: int = 5000) -> Iterator[tuple]:
-    """One tuple per complaint of the period (ITEM_COLUMNS order, times as UTC datetimes), oldest first."""
+def export_items(session: Session, *, flt: ReportFilter, now: datetime, batch: int = 20000) -> Iterator[tuple]:
+    """One tuple per complaint of the period (ITEM_COLUMNS order, times as WIB text, None where empty), oldest first.
+
+    Read through the Core connection in batches (a server-side cursor on PostgreSQL): the export
+    never holds the whole period in memory and skips the ORM's per-row work.
+    """
     c = Complaint
     cols = _item_columns(now)
     kel, kec = Kelurahan.__table__.alias("kel"), Kecamatan.__table__.alias("kec")
@@ -451,7 +479,7 @@ def export_items(session: Session, *, flt: ReportFilter, now: datetime, batch: i
             c.id,
             c.event_id,
             c.source,
-            c.reported_at,
+            wib_iso(c.reported_at),
             c.category_code,
             Category.group,
             kec.c.name,
@@ -459,12 +487,12 @@ def export_items(session: Session, *, flt: ReportFilter, now: datetime, batch: i
             agency_of(),
             c.status,
             c.escalation_level,
-            c.first_response_at,
+            wib_iso(c.first_response_at),
             cols["fr_s"],
-            case((cols["res_s"].is_not(None), c.resolved_at)),
+            wib_iso(case((cols["res_s"].is_not(None), c.resolved_at))),
             cols["res_s"],
-            c.first_response_due_at,
-            c.resolution_due_at,
+            wib_iso(c.first_response_due_at),
+            wib_iso(c.resolution_due_at),
             cols["late"],
             cols["overdue"],
         )
@@ -473,10 +501,11 @@ def export_items(session: Session, *, flt: ReportFilter, now: datetime, batch: i
         .outerjoin(kel, kel.c.code == c.kelurahan_code)
         .where(*_complaint_where(flt))
         .order_by(c.reported_at, c.id)
-        .execution_options(yield_per=batch)
     )
-    for row in session.execute(stmt):
-        yield tuple(row)
+    tune_report_transaction(session)
+    result = session.connection().execute(stmt, execution_options={"yield_per": batch})
+    for part in result.partitions():
+        yield from map(tuple, part)
 
 
 # --- names for labels ---------------------------------------------------------------------------
