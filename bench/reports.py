@@ -6,18 +6,32 @@ for the last 30 days: league table (this and the previous period), area map, cha
 and the item CSV export. Target: each panel ≤ 1 s on PostgreSQL.
 
     .venv/bin/python -m bench.reports [--count 1000000] [--only postgresql|sqlite] [--repeat 3]
+
+Loading takes minutes; while iterating, `--keep-db NAME` keeps what it loaded (PostgreSQL database
+NAME, SQLite file NAME.sqlite3 in the temp folder) and `--reuse-db NAME` times that history again
+(migrated to the newest schema first, so new indexes are built on it). `--dump FILE` writes every
+panel's figures as JSON, to check that a faster query still gives the same figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import os
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
 from data_access.db import make_engine, make_session_factory
+from data_access.migrate import upgrade
+from data_access.models import Complaint
 from data_access.reports import (
     ITEM_COLUMNS,
     ReportFilter,
@@ -130,12 +144,23 @@ def _time(fn, repeat: int) -> tuple[float, object]:
 
 
 def _csv_export(session, flt, now) -> int:
-    from dashboard.report_export import csv_text, item_rows
+    from dashboard.report_export import csv_text
 
-    return sum(len(chunk) for chunk in csv_text(ITEM_COLUMNS, item_rows(export_items(session, flt=flt, now=now))))
+    return sum(len(chunk) for chunk in csv_text(ITEM_COLUMNS, export_items(session, flt=flt, now=now)))
 
 
-def measure(url: str, now: datetime, repeat: int) -> list[tuple[str, float, str]]:
+def _plain(value):
+    """Figures, rows and dicts as JSON-friendly values (for --dump)."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def measure(url: str, now: datetime, repeat: int, dump: dict | None = None) -> list[tuple[str, float, str]]:
     engine = make_engine(url)
     flt = ReportFilter(period_for("30-hari", now=now))
     out = []
@@ -159,6 +184,8 @@ def measure(url: str, now: datetime, repeat: int) -> list[tuple[str, float, str]
         }
         for name, fn in panels.items():
             seconds, result = _time(fn, repeat)
+            if dump is not None:
+                dump[name] = _plain(result)
             note = ""
             if name.startswith("league table (30"):
                 rows, city, _ = result
@@ -170,11 +197,91 @@ def measure(url: str, now: datetime, repeat: int) -> list[tuple[str, float, str]
     return out
 
 
-def _report(kind: str, load_s: float, count: int, rows) -> None:
-    print(f"\n{kind}: {count:,} complaints loaded in {load_s:.0f} s")
+def _report(kind: str, load_s: float | None, count: int, rows) -> None:
+    loaded = "history reused (not loaded)" if load_s is None else f"{count:,} complaints loaded in {load_s:.0f} s"
+    print(f"\n{kind}: {loaded}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for name, seconds, note in rows:
         flag = "" if kind != "PostgreSQL" else ("  ok" if seconds <= TARGET_S else "  OVER TARGET")
         print(f"  {name:<50} {seconds * 1000:8.0f} ms  {note}{flag}")
+
+
+@contextmanager
+def _kept_postgres_database(admin_url: str, name: str, create: bool):
+    """The PostgreSQL database NAME, left in place afterwards (created when `create`, replacing one of that name)."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is not None
+            if create:
+                if exists:
+                    conn.execute(text(f'DROP DATABASE "{name}"'))
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            elif not exists:
+                raise SystemExit(f"no PostgreSQL database {name!r} to reuse: load one first with --keep-db {name}")
+    finally:
+        admin.dispose()
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def _sqlite_file(name: str | None, create: bool):
+    if name is None:
+        with tempfile.TemporaryDirectory(prefix="bcc-bench-reports-") as tmp:
+            yield Path(tmp) / "bench.sqlite3"
+        return
+    path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
+    if create:
+        path.unlink(missing_ok=True)
+    elif not path.exists():
+        raise SystemExit(f"no SQLite file {path} to reuse: load one first with --keep-db {name}")
+    yield path
+
+
+def _history_now(url: str) -> datetime:
+    """The moment a reused history was generated for: just after its newest complaint."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(Complaint.reported_at))).scalar_one()
+    engine.dispose()
+    return newest.replace(tzinfo=UTC, microsecond=0) + timedelta(seconds=60)
+
+
+def _revision(url: str, upgrade_first: bool = False) -> str | None:
+    if upgrade_first:
+        upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    return revision
+
+
+def _run(kind: str, url: str, args, load) -> None:
+    """Load (unless reusing), then time every panel and print the figures."""
+    if args.reuse_db:
+        if _revision(url) != _revision(url, upgrade_first=True):  # a reused history gets the newest indexes
+            engine = make_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
+            engine.dispose()
+        load_s = None
+    else:
+        prepare_database(url)
+        with make_session_factory(make_engine(url))() as s:
+            cats, areas = reference_for_history(s)
+        now = datetime.now(UTC).replace(microsecond=0)
+        start = time.perf_counter()
+        load(url, args.count, now, cats, areas)
+        load_s = time.perf_counter() - start
+    if args.keep_db or args.reuse_db:
+        now = _history_now(url)  # the same moment on every run over a kept history: comparable figures
+    dump = {} if args.dump else None
+    rows = measure(url, now, args.repeat, dump)
+    _report(kind, load_s, args.count, rows)
+    if args.dump:
+        path = Path(f"{args.dump}.{kind.lower()}.json")
+        path.write_text(json.dumps({"now": now.isoformat(), "panels": dump}, indent=1, default=str))
+        print(f"  figures written to {path}")
 
 
 def main() -> None:
@@ -183,32 +290,31 @@ def main() -> None:
     parser.add_argument("--only", choices=("postgresql", "sqlite"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    keep = parser.add_mutually_exclusive_group()
+    keep.add_argument(
+        "--keep-db", metavar="NAME", help="load into database NAME and keep it (SQLite: NAME.sqlite3 in the temp folder)"
+    )
+    keep.add_argument("--reuse-db", metavar="NAME", help="time the history kept earlier with --keep-db NAME (no load)")
+    parser.add_argument("--dump", metavar="PREFIX", help="write each panel's figures to PREFIX.<database>.json")
     args = parser.parse_args()
-    now = datetime.now(UTC)
+    name = args.keep_db or args.reuse_db
 
     if args.only != "sqlite":
         reason = postgres_available(args.pg_url)
         if reason:
             print(f"PostgreSQL skipped: {reason}")
         else:
-            with temporary_postgres_database(args.pg_url) as url:
-                prepare_database(url)
-                with make_session_factory(make_engine(url))() as s:
-                    cats, areas = reference_for_history(s)
-                start = time.perf_counter()
-                _load_postgresql(url, args.count, now, cats, areas)
-                load_s = time.perf_counter() - start
-                _report("PostgreSQL", load_s, args.count, measure(url, now, args.repeat))
+            database = (
+                _kept_postgres_database(args.pg_url, name, create=bool(args.keep_db))
+                if name
+                else temporary_postgres_database(args.pg_url)
+            )
+            with database as url:
+                _run("PostgreSQL", url, args, _load_postgresql)
 
     if args.only != "postgresql":
-        with tempfile.TemporaryDirectory(prefix="bcc-bench-reports-") as tmp:
-            url = prepare_database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-            with make_session_factory(make_engine(url))() as s:
-                cats, areas = reference_for_history(s)
-            start = time.perf_counter()
-            _load_sqlite(url, args.count, now, cats, areas)
-            load_s = time.perf_counter() - start
-            _report("SQLite", load_s, args.count, measure(url, now, args.repeat))
+        with _sqlite_file(name, create=bool(args.keep_db)) as path:
+            _run("SQLite", f"sqlite:///{path}", args, _load_sqlite)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable, Iterator, Sequence
 
 from flask import Flask, Response, request, stream_with_context
 
@@ -26,7 +25,6 @@ from domain.report_period import Period, PeriodError, parse_day
 from domain.roles import may_view
 
 PAGE = "/laporan"
-WIB_FIXED = timezone(timedelta(hours=7), "WIB")  # WIB has no DST; a fixed offset is cheaper than a ZoneInfo lookup
 GROUPS = ("infrastruktur", "pelayanan", "lainnya")
 AGENCY_COLUMNS = (
     "rank",
@@ -108,17 +106,8 @@ def agency_rows(rows: Iterable[LeagueRow], agency_names: dict[str, str]) -> Iter
         ]
 
 
-def _wib_iso(value) -> str:
-    return value.astimezone(WIB_FIXED).isoformat(timespec="seconds") if isinstance(value, datetime) else _blank(value)
-
-
-def item_rows(rows: Iterable[tuple]) -> Iterator[list]:
-    for row in rows:
-        yield [_wib_iso(v) for v in row]
-
-
-def csv_text(header: Iterable[str], rows: Iterable[list]) -> Iterator[str]:
-    """CSV in chunks of about 64 KB, so a large export streams instead of building in memory."""
+def csv_text(header: Iterable[str], rows: Iterable[Sequence]) -> Iterator[str]:
+    """CSV in chunks of about 64 KB, so a large export streams instead of building in memory (None → empty)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
@@ -178,7 +167,7 @@ def register_report_exports(server: Flask) -> None:
 
         def generate():
             with factory() as s:
-                yield from csv_text(ITEM_COLUMNS, item_rows(export_items(s, flt=flt, now=now)))
+                yield from csv_text(ITEM_COLUMNS, export_items(s, flt=flt, now=now))
 
         return _download(stream_with_context(generate()), "text/csv", _filename("pengaduan", flt, "csv"))
 

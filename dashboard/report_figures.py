@@ -11,6 +11,8 @@ from dashboard.report_format import duration, pct
 from data_access.reports import RESPONSE_BUCKETS
 from domain.report_kpi import Figures
 
+# response-time bands, quick (green) to long and still waiting (dark red): the page and the PDF alike
+BUCKET_COLORS = ("#27ae60", "#82c785", "#f4d03f", "#f39c12", "#e67e22", "#c0392b", "#7b241c")
 GROUP_COLORS = {"infrastruktur": "#e67e22", "pelayanan": "#2e86c1", "lainnya": "#7f8c8d"}
 SHADES = ("#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603")  # light = low, dark = high
 NO_DATA = "#d9d9d9"
@@ -35,8 +37,9 @@ def daily_figure(daily: dict[date, dict[str, int]], lang: str) -> go.Figure:
 
 def histogram_figure(histogram: dict[str, int], lang: str) -> go.Figure:
     keys = [name for _u, name in RESPONSE_BUCKETS] + ["waiting"]
-    colors = ["#27ae60", "#82c785", "#f4d03f", "#f39c12", "#e67e22", "#c0392b", "#7b241c"]
-    fig = go.Figure(go.Bar(x=[t(f"lap_bucket_{k}", lang) for k in keys], y=[histogram[k] for k in keys], marker_color=colors))
+    fig = go.Figure(
+        go.Bar(x=[t(f"lap_bucket_{k}", lang) for k in keys], y=[histogram[k] for k in keys], marker_color=list(BUCKET_COLORS))
+    )
     return _layout(fig, t("lap_chart_hist", lang))
 
 

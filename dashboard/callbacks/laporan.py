@@ -161,13 +161,26 @@ def show_league(query, lang):
                 className=cls,
                 id=f"lap-kpi-{k.key}",
                 children=[
-                    html.Div(k.label),
-                    html.Div(k.value, className="v"),
+                    html.Div(k.label, className="l"),
+                    _tile_value(k.value),
                     html.Div(t("lap_prev", lang, v=k.previous), className="p"),
                 ],
             )
         )
     return tiles, _league_table(rows, agency_names, lang)
+
+
+def _tile_value(value: str):
+    """`median / p90` pairs: the median large, the second figure smaller, so a tile keeps one line."""
+    head, sep, tail = value.partition(" / ")
+    return html.Div([head, html.Span(f" / {tail}", className="v2")] if sep else value, className="v")
+
+
+def _trend_class(row) -> str:
+    """Up = more late items than the previous period (worse), down = better."""
+    if row.trend is None or row.trend == 0:
+        return "trend"
+    return "trend worse" if row.trend > 0 else "trend better"
 
 
 def _league_table(rows, agency_names, lang):
@@ -187,15 +200,15 @@ def _league_table(rows, agency_names, lang):
         ("score", "lap_col_score"),
         ("trend", "lap_col_trend"),
     ]
-    header = html.Tr(
-        [html.Th(t(key, lang) if key else "", className="agency" if col == "agency" else None) for col, key in heads]
-    )
+    header = html.Tr([html.Th(t(key, lang) if key else "", className=col) for col, key in heads])
     body = []
     for row in rows:
         rec = league_record(row, agency_names, lang)
         cells = []
         for col, _key in heads:
-            cls = {"agency": "agency", "reward": "reward", "s1": "s1", "s2": "s2"}.get(col)
+            cls = (
+                _trend_class(row) if col == "trend" else {"agency": "agency", "reward": "reward", "s1": "s1", "s2": "s2"}.get(col)
+            )
             cells.append(html.Td(str(rec[col]), className=cls))
         body.append(html.Tr(cells, **{"data-agency": rec["code"]}))
     return html.Table(className="league", id="lap-league-table", children=[html.Thead(header), html.Tbody(body)])

@@ -62,6 +62,20 @@ def test_mayor_sees_the_league_table_and_filters_by_clicking_the_map(dash_duo, s
     ARTIFACTS.mkdir(exist_ok=True)
     dash_duo.driver.save_screenshot(str(ARTIFACTS / "laporan.png"))
 
+    # Key-figure tiles stay compact (the wall's own .kpi style must not leak in: it is 11vh tall and
+    # dark) and the trend column is whole: each trend on one line, inside the window.
+    tile = dash_duo.find_element("#lap-kpi-fr")
+    assert tile.size["height"] <= 110, tile.size
+    assert tile.value_of_css_property("background-color") in ("rgba(255, 255, 255, 1)", "rgb(255, 255, 255)")
+    lines, right, width = dash_duo.driver.execute_script(
+        """const cells = [...document.querySelectorAll('#lap-league-table td.trend')];
+        const lines = cells.map(td => { const r = document.createRange(); r.selectNodeContents(td);
+            return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; });
+        return [lines, Math.max(...cells.map(td => td.getBoundingClientRect().right)), document.documentElement.clientWidth];"""
+    )
+    assert lines and set(lines) == {1}, lines
+    assert right <= width, (right, width)
+
     # Click one kelurahan on the map: it becomes the filter of the whole page.
     dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")[5].click()
     until(lambda: dash_duo.find_element("#lap-area-label").text != "", timeout=15)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from data_access.db import make_engine, make_session_factory
 from data_access.reports import (
+    ITEM_COLUMNS,
     ReportFilter,
     city_figures,
     daily_volume,
@@ -28,7 +30,7 @@ from devtools.report_history import (
     reference_for_history,
 )
 from devtools.servers import prepare_database, temporary_postgres_database
-from domain.report_kpi import Figures, ReportItem, figures_by
+from domain.report_kpi import Figures, ReportItem, figures_by, nearest_rank
 from domain.report_period import Period
 from tests.conftest import PG_URL
 
@@ -270,3 +272,48 @@ def test_one_pass_over_two_periods_equals_the_reference_for_each(session_factory
         assert len(items) > 100
         assert result.groups == figures_by(items, now, lambda i: i.agency_code)
         assert result.city == figures_by(items, now, lambda _i: None)[None]
+
+
+def test_percentiles_are_the_nearest_rank_for_every_group_size(session_factory):
+    """Group sizes 1…37 (one kelurahan each), values in shuffled order: p50 and p90 are the values at
+    rank ⌈p·n/100⌉ on both databases (PostgreSQL's percentile_disc and SQLite's ranked windows)."""
+    with session_factory() as s:
+        _cats, areas = reference_for_history(s)
+    rng = random.Random(5)
+    rows, expected, cid = [], {}, 0
+    start = datetime(2026, 11, 2, 8, 0, tzinfo=WIB)
+    for size, area in enumerate(areas, start=1):
+        delays = rng.sample(range(1, 5000), size)  # distinct minutes to the first response
+        for minutes in delays:
+            cid += 1
+            reported = start + timedelta(seconds=cid)
+            rows.append(
+                complaint_row(
+                    cid, reported, "jalan-rusak", "DPUPR", "dibaca", area.kelurahan, area.kecamatan, first_response_at=minutes
+                )
+            )
+        seconds = [m * 60 for m in delays]
+        expected[area.kelurahan] = (nearest_rank(seconds, 50), nearest_rank(seconds, 90))
+    insert_history(session_factory.kw["bind"], rows, [])
+    with session_factory() as s:
+        by_kel = figures(s, flt=ReportFilter(Period(date(2026, 11, 2), date(2026, 11, 2))), now=NOW, by="kelurahan")
+    assert {k: (f.first_response_p50, f.first_response_p90) for k, f in by_kel.items()} == expected
+    assert len(expected) == 37
+
+
+def test_item_export_times_are_wib_text_cut_to_the_second(session_factory):
+    last_microsecond = datetime(2026, 11, 21, 23, 59, 59, 999999, tzinfo=WIB)  # Saturday, a hair before midnight WIB
+    rows = [complaint_row(1, last_microsecond, "jalan-rusak", "DPUPR", "selesai", first_response_at=5, resolved_at=600)]
+    rows += [complaint_row(2, last_microsecond + timedelta(microseconds=1), "adminduk", "DISDUKCAPIL", "baru", KEL_B, KEC_B)]
+    insert_history(session_factory.kw["bind"], rows, [])
+    with session_factory() as s:
+        items = list(export_items(s, flt=ReportFilter(Period(DAY1, date(2026, 11, 22))), now=NOW))
+    col = {name: i for i, name in enumerate(ITEM_COLUMNS)}
+    first, second = items
+    assert first[col["reported_at_wib"]] == "2026-11-21T23:59:59+07:00"
+    assert first[col["first_response_at_wib"]] == "2026-11-22T00:04:59+07:00"
+    assert first[col["resolved_at_wib"]] == "2026-11-22T09:59:59+07:00"
+    assert first[col["first_response_due_wib"]] == "2026-11-22T00:09:59+07:00"
+    assert (first[col["first_response_s"]], first[col["resolution_s"]]) == (300, 36000)
+    assert second[col["reported_at_wib"]] == "2026-11-22T00:00:00+07:00"
+    assert second[col["first_response_at_wib"]] is None and second[col["resolved_at_wib"]] is None
