@@ -23,15 +23,27 @@
   var CATCH_UP_PAGES = 5; /* further behind than this many pages (2000 entries each): snapshot */
   var OPEN = { baru: 1, dibaca: 1, diteruskan: 1, dikerjakan: 1 };
   var ACTIVE = { baru: 1, diterima: 1, dikirim: 1, di_lokasi: 1 };
+  /* Status and emergency-kind words, per language (?lang=en); the page's language is live.cfg.lang. */
   var STATUS_LABELS = {
-    dibaca: "dibaca operator", diteruskan: "diteruskan ke", dikerjakan: "dikerjakan", selesai: "selesai",
-    ditutup: "ditutup", ditolak: "ditolak", diterima: "diterima operator", dikirim: "petugas dikirim",
-    di_lokasi: "petugas di lokasi", palsu: "alarm palsu"
+    id: { dibaca: "dibaca operator", diteruskan: "diteruskan ke", dikerjakan: "dikerjakan", selesai: "selesai",
+          ditutup: "ditutup", ditolak: "ditolak", diterima: "diterima operator", dikirim: "petugas dikirim",
+          di_lokasi: "petugas di lokasi", palsu: "alarm palsu" },
+    en: { dibaca: "read by operator", diteruskan: "forwarded to", dikerjakan: "in progress", selesai: "resolved",
+          ditutup: "closed", ditolak: "rejected", diterima: "acknowledged", dikirim: "unit dispatched",
+          di_lokasi: "unit on scene", palsu: "false alarm" }
   };
   var KIND_LABELS = {
-    kejahatan: "Kejahatan", kebakaran: "Kebakaran", medis: "Medis", kecelakaan: "Kecelakaan",
-    bencana: "Bencana", "tidak-diketahui": "Darurat"
+    id: { kejahatan: "Kejahatan", kebakaran: "Kebakaran", medis: "Medis", kecelakaan: "Kecelakaan",
+          bencana: "Bencana", "tidak-diketahui": "Darurat" },
+    en: { kejahatan: "Crime", kebakaran: "Fire", medis: "Medical", kecelakaan: "Accident",
+          bencana: "Disaster", "tidak-diketahui": "Emergency" }
   };
+  function wordsFor(table) {
+    var lang = (typeof live !== "undefined" && live && live.cfg && live.cfg.lang) || "id";
+    return table[lang] || table.id;
+  }
+  function kindLabel(kind) { return wordsFor(KIND_LABELS)[kind] || wordsFor(KIND_LABELS)["tidak-diketahui"]; }
+  function statusLabel(status) { return wordsFor(STATUS_LABELS)[status] || status; }
   var TEXT = {
     id: { sound_off: "SUARA MATI — klik untuk aktifkan", sound_on: "SUARA AKTIF", live_on: "LANGSUNG",
           live_off: "TERPUTUS — menyambung ulang…", silent: "SENYAP", never: "belum ada data",
@@ -141,7 +153,7 @@
   function emergencyIcon(p) {
     return L.divIcon({
       html: "<div class='bcc-sos" + (p.status === "baru" ? " pulsing" : "") + "'>SOS</div>" +
-            "<div class='bcc-sos-label'>" + esc(KIND_LABELS[p.kind] || "Darurat") +
+            "<div class='bcc-sos-label'>" + esc(kindLabel(p.kind)) +
             " · <span class='bcc-age' data-since='" + esc(p.pressed_at) + "'>" + ageText(p.pressed_at) + "</span></div>",
       className: "bcc-sos-wrap", iconSize: L.point(px(64), px(64)), iconAnchor: L.point(px(32), px(32))
     });
@@ -385,7 +397,7 @@
       if (live.ems[e.id]) { return; }
       if (ACTIVE[e.status || "baru"]) { setEmergency({ id: e.id, kind: e.kind, status: e.status || "baru", pressed_at: e.pressed_at, lat: e.lat, lon: e.lon }); }
       live.dirty.counts = live.dirty.alarm = true;
-      addTicker({ kind: "emergency", key: e.id, title: KIND_LABELS[e.kind] || "Darurat", kelurahan: live.kelNames[e.kelurahan_code] || "", at: e.pressed_at });
+      addTicker({ kind: "emergency", key: e.id, title: kindLabel(e.kind), kelurahan: live.kelNames[e.kelurahan_code] || "", at: e.pressed_at });
     });
     (ev.vehicles || []).forEach(setBus);
     if (ev.type === "status") {
@@ -399,7 +411,7 @@
         live.open = Math.max(0, live.open - 1);
         live.dirty.counts = true;
       }
-      var what = (STATUS_LABELS[ev.to_status] || ev.to_status) +
+      var what = statusLabel(ev.to_status) +
         (ev.agency_code && (ev.to_status === "diteruskan" || ev.to_status === "dikerjakan") ? " " + ev.agency_code : "");
       addTicker({ kind: "status", key: ev.item_kind + ev.item_id + ev.to_status,
                   title: (ev.item_kind === "emergency" ? "SOS" : "") + "#" + ev.item_id + " " + what, kelurahan: "", at: ev.at });
@@ -540,7 +552,7 @@
     });
     live.ticker = [];
     (state.ticker || []).slice().reverse().forEach(function (it) {
-      addTicker({ kind: it.kind, key: it.id, title: it.kind === "emergency" ? (KIND_LABELS[it.title] || "Darurat") : it.title,
+      addTicker({ kind: it.kind, key: it.id, title: it.kind === "emergency" ? kindLabel(it.title) : it.title,
                   kelurahan: it.kelurahan || "", at: it.at });
     });
     live.shown.open = live.shown.newToday = live.shown.emActive = null;

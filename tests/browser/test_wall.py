@@ -170,3 +170,12 @@ def _kpi_request():
         "changedPropIds": ["wall-kpi-trigger.data"],
         "state": [_cfg()],
     }
+
+
+def test_wall_in_english_names_live_events_in_english(dash_duo, stack):
+    settings, r = stack
+    open_wall(dash_duo, settings, query=f"token={TOKEN}&lang=en")
+    dash_duo.wait_for_contains_text("#wall-health", "LIVE", timeout=15)
+    xadd_all(r, settings.stream_prefix, [("emergencies", emergency(8, kind="kebakaran"))])
+    dash_duo.wait_for_contains_text("#wall-ticker", "Fire", timeout=10)
+    assert "Fire" in dash_duo.find_element(".bcc-sos-label").text
