@@ -7,7 +7,6 @@ are never part of this page.
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 from dash import dcc, html
 from dash_socketio import DashSocketIO
 from flask_login import current_user
@@ -15,6 +14,7 @@ from flask_login import current_user
 from dashboard import ids
 from dashboard.auth import current_role
 from dashboard.i18n import t
+from dashboard.queue_grid import queue_grid
 from domain.live_events import SOCKET_EVENT, SOCKET_NAMESPACE
 from domain.roles import may_view
 
@@ -79,23 +79,8 @@ def layout(lang: str = "id", **_query):
             html.Section(
                 className="op-body",
                 children=[
-                    dag.AgGrid(
-                        id=ids.AG_GRID,
-                        columnDefs=columns(lang),
-                        rowData=[],
-                        getRowId="params.data.key",
-                        dashGridOptions={
-                            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
-                            "animateRows": False,
-                            "overlayNoRowsTemplate": t("ag_empty", lang),
-                        },
-                        rowClassRules={
-                            "row-overdue": "params.data.due_state === 'terlambat'",
-                            "row-soon": "params.data.due_state === 'segera'",
-                            "row-done": "params.data.due_state === 'selesai'",
-                        },
-                        className="op-grid",
-                        style={"height": "100%"},
+                    queue_grid(
+                        ids.AG_GRID, columns(lang), t("ag_empty", lang), {"row-done": "params.data.due_state === 'selesai'"}
                     ),
                     html.Aside(
                         className="op-detail",

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 
 import dash
-import dash_ag_grid as dag
 from dash import dcc, html
 from dash_socketio import DashSocketIO
 
 from dashboard import ids
 from dashboard.auth import current_role
 from dashboard.i18n import t
+from dashboard.queue_grid import queue_grid
 from dashboard.services import services
 from data_access.queue import agencies, categories, kecamatan_list
 from domain.live_events import SOCKET_EVENT, SOCKET_NAMESPACE
@@ -133,23 +133,8 @@ def layout(lang: str = "id", **_query):
             html.Section(
                 className="op-body",
                 children=[
-                    dag.AgGrid(
-                        id=ids.OP_GRID,
-                        columnDefs=columns(lang),
-                        rowData=[],
-                        getRowId="params.data.key",
-                        dashGridOptions={
-                            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
-                            "animateRows": False,
-                            "overlayNoRowsTemplate": t("op_empty", lang),
-                        },
-                        rowClassRules={
-                            "row-emergency": "params.data.kind === 'emergency'",
-                            "row-overdue": "params.data.due_state === 'terlambat'",
-                            "row-soon": "params.data.due_state === 'segera'",
-                        },
-                        className="op-grid",
-                        style={"height": "100%"},
+                    queue_grid(
+                        ids.OP_GRID, columns(lang), t("op_empty", lang), {"row-emergency": "params.data.kind === 'emergency'"}
                     ),
                     html.Aside(
                         className="op-detail",
