@@ -139,15 +139,22 @@ def _bad_request(exc: PeriodError) -> Response:
     return Response(f"Permintaan tidak valid: {exc}\n", status=400, mimetype="text/plain")
 
 
+def _checked_filter():
+    """Every download: the role check, then the filter from the query string (a bad one → 400)."""
+    if (refused := _refuse()) is not None:
+        return None, refused
+    try:
+        return filter_from_args(request.args), None
+    except PeriodError as exc:
+        return None, _bad_request(exc)
+
+
 def register_report_exports(server: Flask) -> None:
     @server.get("/laporan/export/agencies.csv", endpoint="laporan_agencies_csv")
     def agencies_csv():
-        if (refused := _refuse()) is not None:
+        flt, refused = _checked_filter()
+        if refused is not None:
             return refused
-        try:
-            flt = filter_from_args(request.args)
-        except PeriodError as exc:
-            return _bad_request(exc)
         with services().Session() as s:
             rows, _city, _before = league_table(s, flt=flt, now=now_utc())
             agency_names = names(s).agencies
@@ -156,12 +163,9 @@ def register_report_exports(server: Flask) -> None:
 
     @server.get("/laporan/export/items.csv", endpoint="laporan_items_csv")
     def items_csv():
-        if (refused := _refuse()) is not None:
+        flt, refused = _checked_filter()
+        if refused is not None:
             return refused
-        try:
-            flt = filter_from_args(request.args)
-        except PeriodError as exc:
-            return _bad_request(exc)
         now = now_utc()
         factory = services().Session
 
@@ -175,12 +179,9 @@ def register_report_exports(server: Flask) -> None:
     def report_pdf():
         from dashboard.report_pdf import render_pdf  # matplotlib is loaded only when a PDF is asked for
 
-        if (refused := _refuse()) is not None:
+        flt, refused = _checked_filter()
+        if refused is not None:
             return refused
-        try:
-            flt = filter_from_args(request.args)
-        except PeriodError as exc:
-            return _bad_request(exc)
         with services().Session() as s:
             report = build_report(s, flt=flt, now=now_utc())
         lang = request.args.get("lang", "id")
