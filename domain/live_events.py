@@ -105,3 +105,12 @@ def status_event(
         "action": action,
         "escalation_level": escalation_level,
     }
+
+
+def due_event(*, changed: int, at: datetime) -> dict:
+    """The SLA watchdog moved `changed` complaints to another due state (on time / due soon / overdue).
+
+    No item data: queues and the wall's KPIs re-read what they show, so a report that just turned
+    overdue turns red on every screen at once instead of at the next refresh.
+    """
+    return {"type": "due", "at": at.isoformat(), "changed": changed}

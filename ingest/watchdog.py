@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from data_access.actions import announce
 from data_access.streams import StreamKeys
 from data_access.watchdog import SweepResult, sla_sweep
+from domain.live_events import due_event
+from ingest.publish import ChangePublisher
 
 log = logging.getLogger("bcc.watchdog")
 
@@ -38,9 +40,12 @@ class SlaWatchdog:
     def tick(self, now: datetime | None = None) -> SweepResult:
         """One round at `now` (default: the clock): due states, escalations, announcements."""
         started = time.monotonic()
-        result = sla_sweep(self.Session, now=now or self.clock())
+        at = now or self.clock()
+        result = sla_sweep(self.Session, now=at)
         for outcome in result.escalations:
             announce(self.client, self.keys, outcome, self.Session)
+        if result.due_states_changed:
+            ChangePublisher(self.client, self.keys.changes).publish(due_event(changed=result.due_states_changed, at=at))
         if result.escalations or result.due_states_changed:
             log.info(
                 "watchdog: %d open checked, %d due states changed, %d escalated, %d skipped in %.2fs",

@@ -91,6 +91,9 @@ def test_due_states_and_escalations_follow_the_policy(world):
     events = [json.loads(f[b"event"]) for _id, f in r.xrange(keys.changes)]
     escalations = [e for e in events if e.get("action") == "escalate"]
     assert len(escalations) == 7 and {e["escalation_level"] for e in escalations} == {1, 2, 3}
+    # every round that turned items due soon / overdue told the screens, without item data
+    due = [e for e in events if e.get("type") == "due"]
+    assert due and all(set(e) == {"type", "at", "changed"} and e["changed"] > 0 for e in due)
 
 
 def test_closed_items_are_left_alone(world):
