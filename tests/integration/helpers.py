@@ -116,6 +116,11 @@ class BackgroundWorker:
 
         self.stop_event = threading.Event()
         self.worker = IngestWorker(settings, stop=self.stop_event)
+        # When dash's test server retries on a busy port it injects SystemExit into every thread
+        # started after it (dash.testing KillerThread); a pool thread killed that way leaves the
+        # worker waiting forever. Start the worker's pool threads now, before any Dash server.
+        for pool in (self.worker._reader, self.worker._acker):
+            pool.submit(lambda: None).result()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.error: BaseException | None = None
 
@@ -132,6 +137,11 @@ class BackgroundWorker:
     def __exit__(self, *exc):
         self.stop_event.set()
         self.thread.join(30)
+        if self.thread.is_alive():
+            import faulthandler
+            import sys
+
+            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)  # where it hangs, for the report
         assert not self.thread.is_alive(), "worker did not stop"
 
 
