@@ -72,21 +72,17 @@ def _batches(count: int, now: datetime, cats, areas, seed: int):
         yield complaints, changes
 
 
-def _load_postgresql(url: str, count: int, now: datetime, cats, areas) -> None:
+def _load(url: str, count: int, now: datetime, cats, areas, writer) -> None:
+    """Write the synthetic history with `writer(cursor)`, a function (table, fields, rows) → None."""
     engine = make_engine(url)
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
-
-        def copy(table: str, fields, rows):
-            with cur.copy(f"COPY {table} ({', '.join(fields)}) FROM STDIN") as cp:
-                for r in rows:
-                    cp.write_row(r)
-
+        write = writer(cur)
         for complaints, changes in _batches(count, now, cats, areas, seed=1):
-            copy("complaints", COMPLAINT_FIELDS, complaints)
-            copy("status_changes", STATUS_CHANGE_FIELDS, changes)
-        copy(
+            write("complaints", COMPLAINT_FIELDS, complaints)
+            write("status_changes", STATUS_CHANGE_FIELDS, changes)
+        write(
             "emergencies",
             EMERGENCY_FIELDS,
             emergencies(count=count // 25, start=now - timedelta(days=365), end=now, now=now, areas=areas),
@@ -97,6 +93,15 @@ def _load_postgresql(url: str, count: int, now: datetime, cats, areas) -> None:
     finally:
         raw.close()
         engine.dispose()
+
+
+def _copy_writer(cur):
+    def copy(table: str, fields, rows):
+        with cur.copy(f"COPY {table} ({', '.join(fields)}) FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row(r)
+
+    return copy
 
 
 def _sqlite_value(v):
@@ -106,32 +111,22 @@ def _sqlite_value(v):
     return v
 
 
-def _load_sqlite(url: str, count: int, now: datetime, cats, areas) -> None:
-    engine = make_engine(url)
-    raw = engine.raw_connection()
-    try:
-        cur = raw.cursor()
-
-        def insert(table: str, fields, rows):
-            marks = ", ".join("?" * len(fields))
-            cur.executemany(
-                f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({marks})", [tuple(map(_sqlite_value, r)) for r in rows]
-            )
-
-        for complaints, changes in _batches(count, now, cats, areas, seed=1):
-            insert("complaints", COMPLAINT_FIELDS, complaints)
-            insert("status_changes", STATUS_CHANGE_FIELDS, changes)
-        insert(
-            "emergencies",
-            EMERGENCY_FIELDS,
-            emergencies(count=count // 25, start=now - timedelta(days=365), end=now, now=now, areas=areas),
+def _executemany_writer(cur):
+    def insert(table: str, fields, rows):
+        marks = ", ".join("?" * len(fields))
+        cur.executemany(
+            f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({marks})", [tuple(map(_sqlite_value, r)) for r in rows]
         )
-        raw.commit()
-        cur.execute("ANALYZE")
-        raw.commit()
-    finally:
-        raw.close()
-        engine.dispose()
+
+    return insert
+
+
+def _load_postgresql(url: str, count: int, now: datetime, cats, areas) -> None:
+    _load(url, count, now, cats, areas, _copy_writer)  # COPY: the fast path for a million rows
+
+
+def _load_sqlite(url: str, count: int, now: datetime, cats, areas) -> None:
+    _load(url, count, now, cats, areas, _executemany_writer)
 
 
 def _time(fn, repeat: int) -> tuple[float, object]:
