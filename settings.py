@@ -37,6 +37,8 @@ class Settings:
     claim_idle_ms: int = 30_000
     claim_every_s: float = 10.0
     retry_max_s: float = 10.0
+    # read, validate and enrich the next batch in a child process while this one is written (ingest/reader_process.py)
+    reader_process: bool = True
     # SLA watchdog (a thread in each worker): seconds between rounds; 0 turns it off
     watchdog_every_s: float = 30.0
     # map
@@ -52,13 +54,22 @@ class Settings:
         return f"{self.stream_prefix}{name}"
 
 
+def _flag(value: str) -> bool:
+    text = value.strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
 _ENV_MAP = {
     "REDIS_URL": ("redis_url", str),
     "DATABASE_URL": ("database_url", str),
     "STREAM_PREFIX": ("stream_prefix", str),
     "SECRET_KEY": ("secret_key", str),
     "BCC_TIMEZONE": ("timezone", str),
-    "BCC_PRODUCTION": ("production", lambda v: v.strip().lower() in {"1", "true", "yes"}),
+    "BCC_PRODUCTION": ("production", _flag),
     "INGEST_GROUP": ("consumer_group", str),
     "INGEST_CONSUMER": ("consumer_name", str),
     "INGEST_BATCH_SIZE": ("batch_size", int),
@@ -66,6 +77,7 @@ _ENV_MAP = {
     "INGEST_CLAIM_IDLE_MS": ("claim_idle_ms", int),
     "INGEST_CLAIM_EVERY_S": ("claim_every_s", float),
     "INGEST_RETRY_MAX_S": ("retry_max_s", float),
+    "INGEST_READER_PROCESS": ("reader_process", _flag),
     "SLA_WATCHDOG_EVERY_S": ("watchdog_every_s", float),
     "MAP_TILE_URL": ("tile_url", str),
     "WALL_TOKEN": ("wall_token", str),

@@ -223,11 +223,17 @@ def validate_entry(stream: str, fields: dict[str, str], ctx: ContractContext) ->
 
 def decode_fields(raw: dict[bytes, bytes]) -> dict[str, str] | Rejection:
     """Redis gives bytes; a field that is not UTF-8 breaks the contract instead of crashing a read."""
-    out: dict[str, str] = {}
-    for k, v in raw.items():
-        try:
-            out[k.decode("utf-8")] = v.decode("utf-8")
-        except UnicodeDecodeError:
-            name = k.decode("utf-8", errors="backslashreplace")
-            return Rejection(f"{name}: not valid UTF-8")
-    return out
+    try:
+        return {k.decode("utf-8"): v.decode("utf-8") for k, v in raw.items()}  # the hot path: all valid
+    except UnicodeDecodeError:
+        pass
+    bad = next(k for k, v in raw.items() if not _is_utf8(k) or not _is_utf8(v))
+    return Rejection(f"{bad.decode('utf-8', errors='backslashreplace')}: not valid UTF-8")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

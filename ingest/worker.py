@@ -29,12 +29,13 @@ from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
 from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
 from data_access.streams import StreamKeys, entry_time
-from domain.contract import Rejection, decode_fields, validate_entry
 from domain.live_events import change_event
 from domain.sla import warm_holidays
 from geo import AreaIndex
 from ingest.enrich import EnrichContext, build_rows
+from ingest.prepare import ChildContext, Prepared, prepare_batch, validate_batch
 from ingest.publish import ChangePublisher
+from ingest.reader_process import ChildLost, ReaderProcess
 from ingest.watchdog import SlaWatchdog
 from settings import Settings
 
@@ -99,6 +100,14 @@ class IngestWorker:
         # Acknowledging and announcing a batch overlaps the next batch's write (one batch in flight).
         self._acker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-ack")
         self._ack_future: Future | None = None
+        # The next batch is read, validated and enriched in a child process (ingest/reader_process.py).
+        self.reader_process = (
+            ReaderProcess(settings.redis_url, self.redis.connection_pool.connection_kwargs.get("socket_timeout") or 10.0)
+            if settings.reader_process
+            else None
+        )
+        self._context_version = 0
+        self._child_context: ChildContext | None = None  # set with the reference data
 
     # --- setup -------------------------------------------------------------------------------
 
@@ -122,6 +131,14 @@ class IngestWorker:
                 policies=category_policies(s),
                 kelurahan_centers=kelurahan_centers(s),
             )
+        self._context_version += 1
+        self._child_context = ChildContext(
+            version=self._context_version,
+            contract=self.contract,
+            posts=self.enrich.posts,
+            policies=self.enrich.policies,
+            kelurahan_centers=self.enrich.kelurahan_centers,
+        )
         self._context_loaded_at = time.monotonic()
 
     # --- the loop ----------------------------------------------------------------------------
@@ -129,12 +146,16 @@ class IngestWorker:
     def run(self, max_idle_polls: int | None = None) -> None:
         """Process until `stop` is set (SIGTERM/SIGINT set it when run from the CLI); the SLA
         watchdog runs on its own thread meanwhile."""
+        if self.reader_process is not None and not self.reader_process.running:
+            self.reader_process.start()  # not waited for: this process reads batches until it is ready
         self.watchdog.start()
         try:
             self._loop(max_idle_polls)
         finally:
             self.watchdog.stop.set()
             self.watchdog.join()
+            if self.reader_process is not None:
+                self.reader_process.close()
         log.info("worker %s stopped", self.settings.consumer_name)
 
     def _loop(self, max_idle_polls: int | None) -> None:
@@ -201,42 +222,87 @@ class IngestWorker:
         return self._read_and_prepare()
 
     def _read_and_prepare(self):
-        """Read a batch, validate it and build its rows (pure work that overlaps the other batch's write)."""
-        entries = self._read()
-        good, bad = self._validate(entries)
-        try:
-            rows = self._build_rows(good) if good else None
-        except Exception:  # noqa: BLE001 - enrichment bug: _store rebuilds and isolates the bad entry
-            log.exception("enriching a read-ahead batch failed; it is rebuilt entry by entry")
-            rows = None
-        return entries, good, bad, rows
+        """Read a batch, validate it and build its rows (work that overlaps the other batch's write):
+        in the child process when it is ready, else here."""
+        entries, prepared = self._read()
+        return (entries, *self._prepare(entries, prepared))
+
+    def _prepare(self, entries: list[Entry], prepared: Prepared | None = None):
+        """(good, bad, rows) of a batch, prepared here unless the child already did it.
+
+        good: (entry, validated event or None when the child validated it); bad: (entry, reason).
+        """
+        if not entries:
+            return [], [], None
+        raw = [(e.stream, e.entry_id, e.fields) for e in entries]
+        if prepared is None:
+            prepared = prepare_batch(raw, self.contract, self.enrich, self.clock())
+        events = prepared.events if prepared.events is not None else [None] * len(prepared.good)
+        good = [(entries[i], ev) for i, ev in zip(prepared.good, events, strict=True)]
+        bad = [(entries[i], reason) for i, reason in prepared.bad]
+        return good, bad, prepared.rows
 
     def finish_prefetched(self) -> None:
-        """On a clean stop, write the batch already read ahead instead of leaving it pending."""
-        if self._prefetch is None:
+        """On a clean stop, write what was already read ahead (by the read-ahead thread, and by the
+        child process a batch further) instead of leaving it pending."""
+        if self._prefetch is not None:
+            future, self._prefetch = self._prefetch, None
+            try:
+                entries, good, bad, rows = future.result(timeout=self.settings.block_ms / 1000 + 10)
+            except Exception as exc:  # noqa: BLE001 - the entries stay pending and are claimed later
+                log.warning("read-ahead batch not finished at stop (%s); its entries stay pending", exc)
+                return
+            if entries:
+                self._process(good, bad, rows)
+        if self.reader_process is None or self._child_context is None:
             return
-        future, self._prefetch = self._prefetch, None
         try:
-            entries, good, bad, rows = future.result(timeout=self.settings.block_ms / 1000 + 10)
-        except Exception as exc:  # noqa: BLE001 - the entries stay pending and are claimed later
-            log.warning("read-ahead batch not finished at stop (%s); its entries stay pending", exc)
+            held = self.reader_process.take_held(self._child_context, self.clock())
+        except (redis.ConnectionError, redis.TimeoutError) as exc:  # it had read nothing
+            log.info("nothing read ahead at stop (%s)", exc)
             return
-        if entries:
-            self._process(good, bad, rows)
+        if held and held[0]:
+            raw, prepared = held
+            entries = [Entry(stream, entry_id, fields) for stream, entry_id, fields in raw]
+            self._process(*self._prepare(entries, prepared))
 
-    def _read(self) -> list[Entry]:
+    def _read(self) -> tuple[list[Entry], Prepared | None]:
+        """The next batch and, when the child process read it, its preparation."""
         start = "0" if self._read_pending else ">"
-        resp = self.redis.xreadgroup(
-            self.settings.consumer_group,
-            self.settings.consumer_name,
-            {key: start for key in self.keys.inputs.values()},
-            count=self.settings.batch_size,
-            block=None if self._read_pending else self.settings.block_ms,
-        )
-        entries = [Entry(self.keys.name_of(key), eid.decode(), fields) for key, items in (resp or []) for eid, fields in items]
+        block = None if self._read_pending else self.settings.block_ms
+        result = None
+        if self.reader_process is not None:
+            try:
+                result = self.reader_process.next_batch(
+                    self.settings.consumer_group,
+                    self.settings.consumer_name,
+                    {key: (name, start) for name, key in self.keys.inputs.items()},
+                    self.settings.batch_size,
+                    block,
+                    self._child_context,
+                    self.clock(),
+                )
+            except ChildLost:
+                start, block = "0", None  # what it read is pending under this consumer: read that
+                self._read_pending = True
+        if result is not None:
+            raw, prepared = result
+            entries = [Entry(stream, entry_id, fields) for stream, entry_id, fields in raw]
+        else:
+            prepared = None
+            resp = self.redis.xreadgroup(
+                self.settings.consumer_group,
+                self.settings.consumer_name,
+                {key: start for key in self.keys.inputs.values()},
+                count=self.settings.batch_size,
+                block=block,
+            )
+            entries = [
+                Entry(self.keys.name_of(key), eid.decode(), fields) for key, items in (resp or []) for eid, fields in items
+            ]
         if self._read_pending and not entries:
             self._read_pending = False
-        return entries
+        return entries, prepared
 
     def _claim_stale(self) -> int:
         """Take over entries a dead consumer read but never acknowledged."""
@@ -266,26 +332,7 @@ class IngestWorker:
     # --- one batch ---------------------------------------------------------------------------
 
     def _handle(self, entries: list[Entry]) -> None:
-        self._process(*self._validate(entries))
-
-    def _validate(self, entries: list[Entry]):
-        """Split a batch into valid events and contract breaches (with their reasons)."""
-        good: list[tuple[Entry, object]] = []
-        bad: list[tuple[Entry, str]] = []
-        for entry in entries:
-            if entry.fields is None:
-                bad.append((entry, "entry was deleted from the stream before it was processed"))
-                continue
-            fields = decode_fields(entry.fields)
-            if isinstance(fields, Rejection):
-                bad.append((entry, fields.reason))
-                continue
-            result = validate_entry(entry.stream, fields, self.contract)
-            if isinstance(result, Rejection):
-                bad.append((entry, result.reason))
-            else:
-                good.append((entry, result))
-        return good, bad
+        self._process(*self._prepare(entries))
 
     def _process(self, good: list[tuple[Entry, object]], bad: list[tuple[Entry, str]], rows=None) -> None:
         """`rows`: the batch's rows when they were already built (read-ahead), else built here."""
@@ -330,7 +377,18 @@ class IngestWorker:
         return merged, refused
 
     def _build_rows(self, good: list[tuple[Entry, object]]):
-        return build_rows(((e.stream, e.entry_id, ev) for e, ev in good), self.enrich, self.clock())
+        return build_rows(((e.stream, e.entry_id, ev) for e, ev in self._with_events(good)), self.enrich, self.clock())
+
+    def _with_events(self, good: list[tuple[Entry, object]]) -> list[tuple[Entry, object]]:
+        """Validate here the entries the child validated (it sends rows back, not events)."""
+        if all(ev is not None for _, ev in good):
+            return good
+        missing = [e for e, ev in good if ev is None]
+        ok, events, bad = validate_batch([(e.stream, e.entry_id, e.fields) for e in missing], self.contract)
+        if bad:  # reference data changed since the child validated it: this entry must be isolated
+            raise ValueError(bad[0][1])
+        found = {id(missing[i]): ev for i, ev in zip(ok, events, strict=True)}
+        return [(e, ev if ev is not None else found[id(e)]) for e, ev in good]
 
     def _commit(self, good: list[tuple[Entry, object]], rows=None):
         rows = rows if rows is not None else self._build_rows(good)
@@ -408,13 +466,14 @@ class IngestWorker:
         by_stream: dict[str, list[str]] = {}
         for e in entries:
             by_stream.setdefault(e.stream, []).append(e.entry_id)
+        last_ids = {stream: max(ids, key=_id_key) for stream, ids in by_stream.items()}
 
         def ack():
             pipe = self.redis.pipeline(transaction=False)
             for stream, ids in by_stream.items():
                 pipe.xack(self.keys.stream(stream), self.settings.consumer_group, *ids)
                 pipe.hincrby(self.keys.stats, f"{stream}:processed", len(ids))
-                last = max(ids, key=_id_key)
+                last = last_ids[stream]
                 pipe.hset(
                     self.keys.stats,
                     mapping={f"{stream}:last_entry_id": last, f"{stream}:last_entry_at": entry_time(last).isoformat()},
@@ -432,7 +491,7 @@ class IngestWorker:
                     complaints=result.new_complaints,
                     emergencies=result.new_emergencies,
                     vehicles=result.vehicles,
-                    stream_ids={s: max(ids, key=_id_key) for s, ids in by_stream.items()},
+                    stream_ids=last_ids,
                     at=self.clock(),
                 )
             )
@@ -462,7 +521,6 @@ def _merge(a, b):
         return b
     a.new_complaints += b.new_complaints
     a.new_emergencies += b.new_emergencies
-    a.new_positions += b.new_positions
     a.vehicles += b.vehicles
     for k, v in b.duplicates.items():
         a.duplicates[k] = a.duplicates.get(k, 0) + v

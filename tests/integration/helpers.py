@@ -102,10 +102,21 @@ def worker_settings(redis_url: str, database_url: str, prefix: str, **over) -> S
     return Settings(**base)
 
 
-def run_until_idle(settings: Settings, idle_polls: int = 5) -> None:
+def run_until_idle(settings: Settings, idle_polls: int = 5):
+    """Run a worker until it has been idle `idle_polls` times; return it (for its counters).
+
+    With `settings.reader_process` its child process is started and ready first, so the batches
+    really go through the child (a worker started for real does not wait: it reads batches itself
+    until the child is ready).
+    """
     from ingest.worker import IngestWorker
 
-    IngestWorker(settings).run(max_idle_polls=idle_polls)
+    worker = IngestWorker(settings)
+    if worker.reader_process is not None:
+        worker.reader_process.start()
+        assert worker.reader_process.wait_ready(30), "the reader process did not start"
+    worker.run(max_idle_polls=idle_polls)
+    return worker
 
 
 class BackgroundWorker:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import redis
 from sqlalchemy import select
 
@@ -25,7 +26,13 @@ def _session(url):
     return make_session_factory(make_engine(url))()
 
 
-def test_n_entries_become_n_rows_exactly_once(redis_server, migrated_url, stream_prefix):
+@pytest.fixture(params=["child", "in-process"])
+def reader_process(request):
+    """Each test runs with the worker's reader child process (the default) and without it."""
+    return request.param == "child"
+
+
+def test_n_entries_become_n_rows_exactly_once(redis_server, migrated_url, stream_prefix, reader_process):
     r = redis.Redis.from_url(redis_server.url)
     entries = (
         [("complaints", complaint(i)) for i in range(120)]
@@ -33,8 +40,12 @@ def test_n_entries_become_n_rows_exactly_once(redis_server, migrated_url, stream
         + [("bus_gps", bus_fix(i, vehicle=f"TB-{i % 7:02d}")) for i in range(700)]
     )
     xadd_all(r, stream_prefix, entries)
-    settings = worker_settings(redis_server.url, migrated_url, stream_prefix)
-    run_until_idle(settings)
+    settings = worker_settings(redis_server.url, migrated_url, stream_prefix, reader_process=reader_process)
+    worker = run_until_idle(settings)
+    if reader_process:  # the batches really went through the child
+        assert worker.reader_process.batches >= 1
+    else:
+        assert worker.reader_process is None
 
     c = counts(migrated_url)
     assert c["complaints"] == 120
@@ -55,7 +66,7 @@ def test_n_entries_become_n_rows_exactly_once(redis_server, migrated_url, stream
     assert stats["emergencies:duplicates"] == "15"
 
 
-def test_rows_are_enriched(redis_server, migrated_url, stream_prefix):
+def test_rows_are_enriched(redis_server, migrated_url, stream_prefix, reader_process):
     r = redis.Redis.from_url(redis_server.url)
     xadd_all(
         r,
@@ -67,7 +78,7 @@ def test_rows_are_enriched(redis_server, migrated_url, stream_prefix):
             ("bus_gps", bus_fix(1, lat="3.62", lon="98.60")),  # east of the city, towards Medan
         ],
     )
-    run_until_idle(worker_settings(redis_server.url, migrated_url, stream_prefix))
+    run_until_idle(worker_settings(redis_server.url, migrated_url, stream_prefix, reader_process=reader_process))
     with _session(migrated_url) as s:
         c1 = s.scalar(select(Complaint).where(Complaint.event_id == "c-1"))
         assert (c1.kelurahan_code, c1.kecamatan_code, c1.outside_city) == ("12.75.02.1006", "12.75.02", False)
@@ -86,7 +97,7 @@ def test_rows_are_enriched(redis_server, migrated_url, stream_prefix):
         assert first.from_status is None and first.to_status == "baru" and first.actor == "sistem:ingest"
 
 
-def test_malformed_entries_go_to_dead_letter_and_the_rest_is_stored(redis_server, migrated_url, stream_prefix):
+def test_malformed_entries_go_to_dead_letter_and_the_rest_is_stored(redis_server, migrated_url, stream_prefix, reader_process):
     r = redis.Redis.from_url(redis_server.url)
     good = [("complaints", complaint(i)) for i in range(5)] + [("bus_gps", bus_fix(i)) for i in range(5)]
     bad = [
@@ -99,7 +110,7 @@ def test_malformed_entries_go_to_dead_letter_and_the_rest_is_stored(redis_server
     ]
     xadd_all(r, stream_prefix, bad[:3] + good[:5] + bad[3:] + good[5:])
     r.xadd(f"{stream_prefix}complaints", {b"event_id": b"c-bin", b"title": b"\xff\xfe"})  # not UTF-8
-    run_until_idle(worker_settings(redis_server.url, migrated_url, stream_prefix))
+    run_until_idle(worker_settings(redis_server.url, migrated_url, stream_prefix, reader_process=reader_process))
 
     c = counts(migrated_url)
     assert (c["complaints"], c["positions"], c["emergencies"]) == (5, 5, 0)
@@ -120,9 +131,9 @@ def test_malformed_entries_go_to_dead_letter_and_the_rest_is_stored(redis_server
         assert pending(r, f"{stream_prefix}{stream}") == 0
 
 
-def test_late_gps_fix_is_kept_but_never_moves_the_bus_backwards(redis_server, migrated_url, stream_prefix):
+def test_late_gps_fix_is_kept_but_never_moves_the_bus_backwards(redis_server, migrated_url, stream_prefix, reader_process):
     r = redis.Redis.from_url(redis_server.url)
-    settings = worker_settings(redis_server.url, migrated_url, stream_prefix)
+    settings = worker_settings(redis_server.url, migrated_url, stream_prefix, reader_process=reader_process)
     xadd_all(r, stream_prefix, [("bus_gps", bus_fix(10, lat="3.61"))])
     run_until_idle(settings)
     xadd_all(
@@ -141,7 +152,7 @@ def test_late_gps_fix_is_kept_but_never_moves_the_bus_backwards(redis_server, mi
         assert s.get(Vehicle, "TB-01").last_lat == 3.62
 
 
-def test_entry_deleted_before_processing_is_recorded(redis_server, migrated_url, stream_prefix):
+def test_entry_deleted_before_processing_is_recorded(redis_server, migrated_url, stream_prefix, reader_process):
     """A producer trims its stream while an entry is pending: the loss is recorded, not silent."""
     r = redis.Redis.from_url(redis_server.url)
     key = f"{stream_prefix}complaints"
@@ -149,7 +160,7 @@ def test_entry_deleted_before_processing_is_recorded(redis_server, migrated_url,
     eid = r.xadd(key, complaint(1))
     r.xreadgroup("bcc-ingest", "dead-consumer", {key: ">"})  # read, then the consumer dies
     r.xdel(key, eid)
-    run_until_idle(worker_settings(redis_server.url, migrated_url, stream_prefix, claim_idle_ms=0))
+    run_until_idle(worker_settings(redis_server.url, migrated_url, stream_prefix, claim_idle_ms=0, reader_process=reader_process))
     dead = r.xrange(f"{stream_prefix}deadletter")
     assert len(dead) == 1 and b"deleted" in dead[0][1][b"reason"]
     assert pending(r, key) == 0

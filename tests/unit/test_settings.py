@@ -1,0 +1,39 @@
+"""settings.load_settings: environment variables → Settings, with clear errors for bad values."""
+
+from __future__ import annotations
+
+import pytest
+
+from settings import Settings, load_settings
+
+
+def test_defaults_run_the_demo():
+    s = load_settings({})
+    assert s == Settings(consumer_name=s.consumer_name)
+    assert s.reader_process is True and s.production is False
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1", True), ("yes", True), ("ON", True), ("0", False), ("false", False), (" off ", False)]
+)
+def test_flags_accept_the_usual_spellings(text, value):
+    assert load_settings({"INGEST_READER_PROCESS": text}).reader_process is value
+
+
+def test_a_flag_that_is_neither_on_nor_off_is_refused():
+    with pytest.raises(ValueError, match="INGEST_READER_PROCESS='maybe' is not valid"):
+        load_settings({"INGEST_READER_PROCESS": "maybe"})
+
+
+def test_numbers_are_parsed_and_bad_ones_named():
+    assert load_settings({"INGEST_BATCH_SIZE": "250"}).batch_size == 250
+    with pytest.raises(ValueError, match="INGEST_BATCH_SIZE"):
+        load_settings({"INGEST_BATCH_SIZE": "many"})
+
+
+def test_production_refuses_demo_secrets():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        load_settings({"BCC_PRODUCTION": "1"})
+    with pytest.raises(RuntimeError, match="WALL_TOKEN"):
+        load_settings({"BCC_PRODUCTION": "1", "SECRET_KEY": "s3cret"})
+    assert load_settings({"BCC_PRODUCTION": "1", "SECRET_KEY": "s3cret", "WALL_TOKEN": "t0ken"}).production
