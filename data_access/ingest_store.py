@@ -2,12 +2,20 @@
 
 Re-delivered entries (a worker died after commit, before XACK) insert nothing the second time, and
 only rows that are really new get their first `status_changes` row and go into the change event.
+
+Which rows a batch really wrote: on SQLite, INSERT ... RETURNING. On PostgreSQL, RETURNING over many
+rows is sent as multi-row VALUES statements whose long text psycopg re-parses in Python for every
+statement (it caches only short ones): that was a fifth of the worker's time (bench/ingest.py). So
+there the batch is written with plain pipelined executemany, as a bare INSERT loop would, and one
+small query then asks which of its keys carry this transaction's id in `xmin`, the rows it inserted
+(or, for the bus upsert, updated). store_rows uses no savepoints, so that id is the only one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import any_, bindparam, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,11 +24,8 @@ from data_access.models import Complaint, Emergency, StatusChange, Vehicle, Vehi
 INGEST_ACTOR = "sistem:ingest"
 # SQLite allows 32766 bound parameters per statement; the widest row here has ~30 columns.
 _CHUNK = 500
-# INSERT ... RETURNING of many rows is sent as multi-row VALUES statements ("insertmanyvalues").
-# One statement per 500 complaints carries ~13,500 placeholders, which psycopg converts in Python
-# without its statement cache and PostgreSQL plans slowly: pages of ~1,000 parameters write the
-# same rows (same transaction, same RETURNING) in ~220 instead of ~900 µs per complaint on
-# PostgreSQL (measured for bench/ingest.py); SQLite is indifferent.
+# SQLite: INSERT ... RETURNING of many rows is sent as multi-row VALUES statements ("insertmanyvalues"),
+# in pages of about this many parameters.
 _RETURNING_PARAMS_PER_STATEMENT = 1000
 
 
@@ -28,7 +33,6 @@ _RETURNING_PARAMS_PER_STATEMENT = 1000
 class StoreResult:
     new_complaints: list[dict] = field(default_factory=list)
     new_emergencies: list[dict] = field(default_factory=list)
-    new_positions: int = 0
     vehicles: list[dict] = field(default_factory=list)  # buses whose live position moved
     duplicates: dict[str, int] = field(default_factory=dict)
 
@@ -40,6 +44,16 @@ def _insert(session: Session, table):
     if dialect == "sqlite":
         return sqlite.insert(table)
     raise RuntimeError(f"unsupported database dialect {dialect!r} (use SQLite or PostgreSQL)")
+
+
+# PostgreSQL: true for a row inserted or updated by the current transaction (see the module docstring).
+_WRITTEN_HERE = literal_column("xmin") == literal_column("pg_current_xact_id()::xid")
+
+
+def _written_here(session: Session, key_column, keys: list[str], *columns) -> list:
+    """PostgreSQL: rows among `keys` that this transaction wrote (one round trip, one array parameter)."""
+    wanted = bindparam("keys", value=keys, type_=postgresql.ARRAY(key_column.type))
+    return session.connection().execute(select(*columns).where(key_column == any_(wanted), _WRITTEN_HERE)).all()
 
 
 def _chunks(rows: list[dict]):
@@ -54,10 +68,15 @@ def _insert_new(session: Session, model, rows: list[dict]) -> dict[str, int]:
         return inserted
     table = model.__table__
     stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["event_id"])
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        for chunk in _chunks(rows):
+            conn.execute(stmt, chunk)
+        written = _written_here(session, table.c.event_id, [r["event_id"] for r in rows], table.c.id, table.c.event_id)
+        return {r.event_id: r.id for r in written}
     stmt = stmt.returning(table.c.id, table.c.event_id).execution_options(
         insertmanyvalues_page_size=max(1, _RETURNING_PARAMS_PER_STATEMENT // len(rows[0]))
     )
-    conn = session.connection()
     for chunk in _chunks(rows):
         inserted.update({r.event_id: r.id for r in conn.execute(stmt, chunk)})
     return inserted
@@ -91,10 +110,20 @@ def _upsert_vehicles(session: Session, vehicles: list[dict]) -> list[dict]:
         index_elements=["vehicle_id"],
         set_={c: excluded[c] for c in vehicles[0] if c != "vehicle_id"},
         where=excluded.last_recorded_at > table.c.last_recorded_at,
-    ).returning(table.c.vehicle_id)
+    )
     conn = session.connection()
+    ordered = sorted(vehicles, key=lambda v: v["vehicle_id"])  # fixed order: no deadlocks between workers
+    if conn.dialect.name == "postgresql":
+        for chunk in _chunks(ordered):
+            conn.execute(stmt, chunk)
+        moved = {
+            r.vehicle_id
+            for r in _written_here(session, table.c.vehicle_id, [v["vehicle_id"] for v in ordered], table.c.vehicle_id)
+        }
+        return [v for v in vehicles if v["vehicle_id"] in moved]
+    stmt = stmt.returning(table.c.vehicle_id)
     moved: set[str] = set()
-    for chunk in _chunks(sorted(vehicles, key=lambda v: v["vehicle_id"])):  # fixed order: no deadlocks
+    for chunk in _chunks(ordered):
         moved.update(r.vehicle_id for r in conn.execute(stmt, chunk))
     return [v for v in vehicles if v["vehicle_id"] in moved]
 
@@ -122,7 +151,7 @@ def store_rows(session: Session, *, rows) -> StoreResult:
         stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["event_id"])
         conn = session.connection()
         for chunk in _chunks(rows.positions):
-            result.new_positions += max(conn.execute(stmt, chunk).rowcount or 0, 0)
+            conn.execute(stmt, chunk)  # a fix already stored (same event_id) is skipped
     result.vehicles = _upsert_vehicles(session, rows.vehicles)
 
     result.duplicates = {
