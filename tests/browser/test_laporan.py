@@ -43,6 +43,13 @@ def _login(dash_duo, username):
     browser_login(dash_duo, username, PASSWORD, "/laporan")
 
 
+def _text(dash_duo, css: str, prop: str = "textContent") -> str:
+    """A property of the element, read in the page: Dash may replace the element between finding it
+    and reading it (a stale element reference); a query by selector cannot go stale."""
+    script = "const e = document.querySelector(arguments[0]); return e ? String(e[arguments[1]] || '') : '';"
+    return dash_duo.driver.execute_script(script, css, prop)
+
+
 def _number(text: str) -> float:
     digits = text.replace(".", "").replace(",", "").strip()
     return int(digits) if digits.isdigit() else float("inf")
@@ -78,10 +85,10 @@ def test_mayor_sees_the_league_table_and_filters_by_clicking_the_map(dash_duo, s
 
     # Click one kelurahan on the map: it becomes the filter of the whole page.
     dash_duo.driver.find_elements(By.CSS_SELECTOR, "path.leaflet-interactive")[5].click()
-    until(lambda: dash_duo.find_element("#lap-area-label").text != "", timeout=15)
-    until(lambda: "kelurahan=" in dash_duo.find_element("#lap-export-items").get_attribute("href"), timeout=15)
+    until(lambda: _text(dash_duo, "#lap-area-label") != "", timeout=15)
+    until(lambda: "kelurahan=" in _text(dash_duo, "#lap-export-items", "href"), timeout=15)
     # The tile is blank while the filtered figures load: wait for a number, then compare.
-    until(lambda: _number(dash_duo.find_element("#lap-kpi-received .v").text) < 600, timeout=15)
+    until(lambda: _number(_text(dash_duo, "#lap-kpi-received .v")) < 600, timeout=15)
 
 
 @pytest.mark.browser
