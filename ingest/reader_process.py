@@ -142,9 +142,7 @@ class ReaderProcess:
                 return None
             wait_s = self.timeout_s + (block_ms or 0) / 1000
             try:
-                if context.version != self._sent_version:
-                    self._conn.send(("context", context))
-                    self._sent_version = context.version
+                self._send_context(context)
                 self._conn.send(("next", group, consumer, streams, count, block_ms, now))
                 answer = self._answer(wait_s)
             except Exception as exc:  # noqa: BLE001 - pipe broken, child dead or stuck
@@ -173,9 +171,7 @@ class ReaderProcess:
             if not self._ready or self._conn is None:
                 return None
             try:
-                if context.version != self._sent_version:
-                    self._conn.send(("context", context))
-                    self._sent_version = context.version
+                self._send_context(context)
                 self._conn.send(("held", now))
                 answer = self._answer(self.timeout_s)
             except Exception as exc:  # noqa: BLE001 - its entries stay pending and are claimed later
@@ -199,6 +195,11 @@ class ReaderProcess:
             self._discard(failed=False)
 
     # -- internals --
+
+    def _send_context(self, context: ChildContext) -> None:
+        if context.version != self._sent_version:
+            self._conn.send(("context", context))
+            self._sent_version = context.version
 
     def _answer(self, wait_s: float):
         if not self._conn.poll(wait_s):

@@ -76,7 +76,8 @@ class IngestWorker:
         self.keys = StreamKeys(settings.stream_prefix)
         self.stop = stop or threading.Event()
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=max(5.0, settings.block_ms / 1000 + 5))
+        redis_timeout_s = max(5.0, settings.block_ms / 1000 + 5)  # a blocking read must not time out
+        self.redis = redis.Redis.from_url(settings.redis_url, socket_timeout=redis_timeout_s)
         self.engine = make_engine(settings.database_url)
         self.Session = make_session_factory(self.engine)
         self.publisher = ChangePublisher(self.redis, self.keys.changes)
@@ -101,11 +102,7 @@ class IngestWorker:
         self._acker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-ack")
         self._ack_future: Future | None = None
         # The next batch is read, validated and enriched in a child process (ingest/reader_process.py).
-        self.reader_process = (
-            ReaderProcess(settings.redis_url, self.redis.connection_pool.connection_kwargs.get("socket_timeout") or 10.0)
-            if settings.reader_process
-            else None
-        )
+        self.reader_process = ReaderProcess(settings.redis_url, redis_timeout_s) if settings.reader_process else None
         self._context_version = 0
         self._child_context: ChildContext | None = None  # set with the reference data
 
@@ -234,8 +231,8 @@ class IngestWorker:
         """
         if not entries:
             return [], [], None
-        raw = [(e.stream, e.entry_id, e.fields) for e in entries]
         if prepared is None:
+            raw = [(e.stream, e.entry_id, e.fields) for e in entries]
             prepared = prepare_batch(raw, self.contract, self.enrich, self.clock())
         events = prepared.events if prepared.events is not None else [None] * len(prepared.good)
         good = [(entries[i], ev) for i, ev in zip(prepared.good, events, strict=True)]
@@ -263,8 +260,7 @@ class IngestWorker:
             return
         if held and held[0]:
             raw, prepared = held
-            entries = [Entry(stream, entry_id, fields) for stream, entry_id, fields in raw]
-            self._process(*self._prepare(entries, prepared))
+            self._process(*self._prepare(_entries(raw), prepared))
 
     def _read(self) -> tuple[list[Entry], Prepared | None]:
         """The next batch and, when the child process read it, its preparation."""
@@ -287,7 +283,7 @@ class IngestWorker:
                 self._read_pending = True
         if result is not None:
             raw, prepared = result
-            entries = [Entry(stream, entry_id, fields) for stream, entry_id, fields in raw]
+            entries = _entries(raw)
         else:
             prepared = None
             resp = self.redis.xreadgroup(
@@ -504,6 +500,11 @@ class IngestWorker:
                     mapping[f"{name}:lag"] = -1 if g.get("lag") is None else g["lag"]
         if mapping:
             self.redis.hset(self.keys.stats, mapping=mapping)
+
+
+def _entries(raw) -> list[Entry]:
+    """Entries from the reader process's (stream name, entry id, fields) triples."""
+    return [Entry(stream, entry_id, fields) for stream, entry_id, fields in raw]
 
 
 def _id_key(entry_id: str) -> tuple[int, int]:
