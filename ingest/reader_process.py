@@ -140,15 +140,7 @@ class ReaderProcess:
             self._maybe_restart()
             if not self._check_ready():
                 return None
-            wait_s = self.timeout_s + (block_ms or 0) / 1000
-            try:
-                self._send_context(context)
-                self._conn.send(("next", group, consumer, streams, count, block_ms, now))
-                answer = self._answer(wait_s)
-            except Exception as exc:  # noqa: BLE001 - pipe broken, child dead or stuck
-                log.warning("reader process failed (%s); the worker reads batches itself for now", exc)
-                self._discard()
-                raise ChildLost(str(exc)) from exc
+            answer = self._ask(context, ("next", group, consumer, streams, count, block_ms, now), (block_ms or 0) / 1000)
         return self._unpack(answer)
 
     def _unpack(self, answer) -> tuple[list[RawEntry], Prepared | None] | None:
@@ -171,12 +163,8 @@ class ReaderProcess:
             if not self._ready or self._conn is None:
                 return None
             try:
-                self._send_context(context)
-                self._conn.send(("held", now))
-                answer = self._answer(self.timeout_s)
-            except Exception as exc:  # noqa: BLE001 - its entries stay pending and are claimed later
-                log.warning("reader process failed at stop (%s); what it read ahead stays pending", exc)
-                self._discard()
+                answer = self._ask(context, ("held", now))
+            except ChildLost:  # what it read ahead stays pending and is claimed later
                 return None
         return self._unpack(answer)
 
@@ -196,15 +184,21 @@ class ReaderProcess:
 
     # -- internals --
 
-    def _send_context(self, context: ChildContext) -> None:
-        if context.version != self._sent_version:
-            self._conn.send(("context", context))
-            self._sent_version = context.version
-
-    def _answer(self, wait_s: float):
-        if not self._conn.poll(wait_s):
-            raise TimeoutError(f"no answer within {wait_s:.0f} s")
-        return self._conn.recv()
+    def _ask(self, context: ChildContext, request: tuple, extra_wait_s: float = 0.0):
+        """Send the reference data if it changed, then `request`; its answer. A broken pipe, a dead
+        child or no answer within `timeout_s` (+ `extra_wait_s`) discards the child: ChildLost."""
+        try:
+            if context.version != self._sent_version:
+                self._conn.send(("context", context))
+                self._sent_version = context.version
+            self._conn.send(request)
+            if not self._conn.poll(self.timeout_s + extra_wait_s):
+                raise TimeoutError(f"no answer within {self.timeout_s + extra_wait_s:.0f} s")
+            return self._conn.recv()
+        except Exception as exc:  # noqa: BLE001 - pipe broken, child dead or stuck
+            log.warning("reader process failed (%s); the worker reads and prepares batches itself for now", exc)
+            self._discard()
+            raise ChildLost(str(exc)) from exc
 
     def _check_ready(self, block_s: float = 0.0) -> bool:
         if self._ready:
@@ -280,9 +274,7 @@ class _ChildLoop:
                 elif msg[0] == "next":
                     self._next(*msg[1:])
                 elif msg[0] == "held":
-                    self.clock_offset = msg[1] - datetime.now(UTC)
-                    answer, self.ahead = self.ahead, None
-                    self.conn.send(answer or ("batch", [], [], [], None))
+                    self.conn.send(self._take_ahead(msg[1]) or ("batch", [], [], [], None))
         except (EOFError, OSError):
             return  # the worker closed its end or is gone
 
@@ -294,9 +286,14 @@ class _ChildLoop:
             areas=self.areas, posts=ctx.posts, policies=ctx.policies, kelurahan_centers=ctx.kelurahan_centers
         )
 
-    def _next(self, group, consumer, streams, count, block_ms, now) -> None:
+    def _take_ahead(self, now: datetime):
+        """Note the worker's clock; hand over the batch read ahead, if any."""
         self.clock_offset = now - datetime.now(UTC)
         answer, self.ahead = self.ahead, None
+        return answer
+
+    def _next(self, group, consumer, streams, count, block_ms, now) -> None:
+        answer = self._take_ahead(now)
         if answer is None:
             answer = self._read_and_prepare(group, consumer, streams, count, block_ms)
         self.conn.send(answer)
