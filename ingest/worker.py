@@ -28,7 +28,7 @@ from data_access.announcements import deliver_pending
 from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
 from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
-from data_access.streams import StreamKeys, entry_time
+from data_access.streams import StreamKeys, entry_time, group_backlog
 from domain.live_events import change_event
 from domain.sla import warm_holidays
 from geo import AreaIndex
@@ -43,6 +43,7 @@ log = logging.getLogger("bcc.ingest")
 
 CONTEXT_REFRESH_S = 60.0
 LAG_REFRESH_S = 1.0
+LAG_COUNT_CAP = 2_000  # the stats hash's `:lag` is counted up to this each second (then "at least" this)
 OUTBOX_EVERY_S = 5.0  # held-back bcc:actions entries (Redis was down when an operator acted)
 # Errors that mean "this data cannot be stored" rather than "the database is not there".
 _DATA_ERRORS = (sa_exc.IntegrityError, sa_exc.DataError)
@@ -493,11 +494,16 @@ class IngestWorker:
             )
 
     def _record_lag(self) -> None:
+        """Backlog per stream into the stats hash, counted from entry ids (XINFO `lag` is wrong after
+        a Redis restart, see data_access/streams.group_backlog)."""
         mapping = {}
         for name, key in self.keys.inputs.items():
             for g in self.redis.xinfo_groups(key):
                 if g["name"].decode() == self.settings.consumer_group:
-                    mapping[f"{name}:lag"] = -1 if g.get("lag") is None else g["lag"]
+                    length = self.redis.xlen(key)
+                    mapping[f"{name}:lag"] = group_backlog(
+                        self.redis, key, g["last-delivered-id"].decode(), length, cap=LAG_COUNT_CAP
+                    )[0]
         if mapping:
             self.redis.hset(self.keys.stats, mapping=mapping)
 
