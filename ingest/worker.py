@@ -29,8 +29,10 @@ from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
 from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
 from data_access.streams import StreamKeys, entry_time, group_backlog
+from data_access.worker_status import clear_heartbeat, reference_counts, write_heartbeat
 from domain.live_events import change_event
 from domain.sla import warm_holidays
+from domain.worker_state import WorkerState, missing_reference_data
 from geo import AreaIndex
 from ingest.enrich import EnrichContext, build_rows
 from ingest.prepare import ChildContext, Prepared, prepare_batch, validate_batch
@@ -44,6 +46,7 @@ log = logging.getLogger("bcc.ingest")
 CONTEXT_REFRESH_S = 60.0
 LAG_REFRESH_S = 1.0
 LAG_COUNT_CAP = 2_000  # the stats hash's `:lag` is counted up to this each second (then "at least" this)
+HEARTBEAT_EVERY_S = 5.0  # data_access/worker_status.py: the key expires 60 s after the last beat
 OUTBOX_EVERY_S = 5.0  # held-back bcc:actions entries (Redis was down when an operator acted)
 # Errors that mean "this data cannot be stored" rather than "the database is not there".
 _DATA_ERRORS = (sa_exc.IntegrityError, sa_exc.DataError)
@@ -54,6 +57,16 @@ class Entry:
     stream: str  # name without prefix: complaints / emergencies / bus_gps
     entry_id: str
     fields: dict[bytes, bytes] | None  # None: the entry was deleted before it was processed
+
+
+class ReferenceDataMissing(RuntimeError):
+    """The database answers but has no categories / kelurahan / agencies yet: do not consume."""
+
+    def __init__(self, missing: tuple[str, ...]):
+        self.missing = missing
+        super().__init__(
+            f"reference data missing ({', '.join(missing)}): not consuming the streams until it is loaded (flask --app app seed)"
+        )
 
 
 class Backoff:
@@ -88,6 +101,8 @@ class IngestWorker:
         self._last_claim = 0.0
         self._last_lag = 0.0
         self._last_outbox = 0.0
+        self._last_beat = 0.0
+        self._state: WorkerState | None = None
         self._read_pending = True  # first finish what this consumer already holds
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read-ahead")
         self._prefetch: Future | None = None
@@ -122,6 +137,9 @@ class IngestWorker:
         if not force and time.monotonic() - self._context_loaded_at < CONTEXT_REFRESH_S:
             return
         with self.Session() as s:
+            missing = missing_reference_data(reference_counts(s))
+            if missing:
+                raise ReferenceDataMissing(missing)
             self.contract = contract_context(s)
             self.enrich = EnrichContext(
                 areas=self.areas,
@@ -154,6 +172,10 @@ class IngestWorker:
             self.watchdog.join()
             if self.reader_process is not None:
                 self.reader_process.close()
+            try:
+                clear_heartbeat(self.redis, self.keys, self.settings.consumer_name)  # stopped: not "ready" any more
+            except redis.RedisError:
+                pass  # it expires by itself
         log.info("worker %s stopped", self.settings.consumer_name)
 
     def _loop(self, max_idle_polls: int | None) -> None:
@@ -167,6 +189,7 @@ class IngestWorker:
                     self._refresh_context(force=True)
                     ready = True
                     log.info("worker %s ready", self.settings.consumer_name)
+                    self._beat(WorkerState.READY, force=True)
                 processed = self.step()
                 backoff.reset()
                 idle = 0 if processed else idle + 1
@@ -179,10 +202,19 @@ class IngestWorker:
                 wait = backoff.next()
                 log.warning("Redis unavailable (%s); retrying in %.1fs", exc, wait)
                 self.stop.wait(wait)
+            except ReferenceDataMissing as exc:
+                ready = False
+                if self._state != WorkerState.WAITING_REFERENCE_DATA:
+                    log.warning(
+                        "worker %s: %s; checking again every %.0f s", self.settings.consumer_name, exc, self.settings.retry_max_s
+                    )
+                self._beat(WorkerState.WAITING_REFERENCE_DATA, str(exc), force=True)
+                self.stop.wait(self.settings.retry_max_s)  # INGEST_RETRY_MAX_S
             except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.ProgrammingError) as exc:
                 ready = False  # reference data could not be read: the database is down or not migrated
                 wait = backoff.next()
                 log.warning("database unavailable while loading reference data (%s); retrying in %.1fs", exc, wait)
+                self._beat(WorkerState.DB_DOWN, f"database unavailable: {_short(exc)}", force=True)
                 self.stop.wait(wait)
         self.finish_prefetched()
         self.drain_acks()
@@ -211,7 +243,18 @@ class IngestWorker:
         if time.monotonic() - self._last_lag >= LAG_REFRESH_S:
             self._last_lag = time.monotonic()
             self._record_lag()
+        self._beat(WorkerState.READY)
         return handled
+
+    def _beat(self, state: WorkerState, detail: str = "", force: bool = False) -> None:
+        """Heartbeat for /readyz (best effort: with Redis down there is nobody to tell)."""
+        if not force and state == self._state and time.monotonic() - self._last_beat < HEARTBEAT_EVERY_S:
+            return
+        self._state, self._last_beat = state, time.monotonic()
+        try:
+            write_heartbeat(self.redis, self.keys, self.settings.consumer_name, state=state, at=time.time(), detail=detail)
+        except redis.RedisError as exc:
+            log.debug("heartbeat not written (%s)", exc)
 
     def _next_batch(self):
         if self._prefetch is not None:
@@ -356,6 +399,7 @@ class IngestWorker:
             except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DBAPIError) as exc:
                 wait = backoff.next()
                 log.warning("database unavailable (%s); nothing acknowledged; retrying in %.1fs", _short(exc), wait)
+                self._beat(WorkerState.DB_DOWN, f"database unavailable: {_short(exc)}")
                 if self.stop.wait(wait):
                     raise SystemExit("stopped while the database was unavailable; entries stay pending") from None
             except Exception as exc:  # noqa: BLE001 - enrichment bug: isolate it, keep the rest
