@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import redis
 from sqlalchemy import exc as sa_exc
@@ -28,6 +28,7 @@ from data_access.announcements import deliver_pending
 from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
 from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
+from data_access.stream_retention import trim_streams
 from data_access.streams import StreamKeys, entry_time, group_backlog
 from data_access.worker_status import clear_heartbeat, reference_counts, write_heartbeat
 from domain.live_events import change_event
@@ -102,6 +103,7 @@ class IngestWorker:
         self._last_lag = 0.0
         self._last_outbox = 0.0
         self._last_beat = 0.0
+        self._last_trim = 0.0
         self._state: WorkerState | None = None
         self._read_pending = True  # first finish what this consumer already holds
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read-ahead")
@@ -243,8 +245,24 @@ class IngestWorker:
         if time.monotonic() - self._last_lag >= LAG_REFRESH_S:
             self._last_lag = time.monotonic()
             self._record_lag()
+        every = self.settings.stream_trim_every_s
+        if every > 0 and time.monotonic() - self._last_trim >= every:
+            self._last_trim = time.monotonic()
+            self._trim_streams()
         self._beat(WorkerState.READY)
         return handled
+
+    def _trim_streams(self) -> None:
+        """Stream retention (any worker may run it: it trims only what every group acknowledged)."""
+        removed = trim_streams(
+            self.redis,
+            self.keys,
+            now=datetime.now(UTC),  # entry ids carry Redis's clock, not the worker's (tests set their own)
+            deadletter_keep=timedelta(days=self.settings.deadletter_keep_days),
+            actions_keep=timedelta(days=self.settings.actions_keep_days),
+        )
+        if any(removed.values()):
+            log.debug("trimmed streams: %s", removed)
 
     def _beat(self, state: WorkerState, detail: str = "", force: bool = False) -> None:
         """Heartbeat for /readyz (best effort: with Redis down there is nobody to tell)."""
