@@ -31,6 +31,7 @@ from data_access.reference import active_posts, category_policies, contract_cont
 from data_access.stream_retention import trim_streams
 from data_access.streams import StreamKeys, entry_time, group_backlog
 from data_access.worker_status import clear_heartbeat, reference_counts, write_heartbeat
+from domain.event_content import CONFLICT_REASON
 from domain.live_events import change_event
 from domain.sla import warm_holidays
 from domain.worker_state import WorkerState, missing_reference_data
@@ -398,6 +399,9 @@ class IngestWorker:
             self._dead_letter(bad)
         if good:
             stored, refused = self._store(good, rows)
+            if stored is not None and stored.conflicts:
+                conflicting = set(stored.conflicts)
+                refused = refused + [(e, CONFLICT_REASON) for e, _ in good if (e.stream, e.entry_id) in conflicting]
             if refused:
                 self._dead_letter(refused)
             refused_ids = {id(entry) for entry, _ in refused}
@@ -541,6 +545,8 @@ class IngestWorker:
                 for stream, n in result.duplicates.items():
                     if n:
                         pipe.hincrby(self.keys.stats, f"{stream}:duplicates", n)
+                for stream, _entry_id in result.conflicts:  # also dead-lettered (and counted there)
+                    pipe.hincrby(self.keys.stats, f"{stream}:conflicts", 1)
             pipe.execute()
 
         self._redis_retry("acknowledging", ack)
@@ -593,6 +599,7 @@ def _merge(a, b):
     a.vehicles += b.vehicles
     for k, v in b.duplicates.items():
         a.duplicates[k] = a.duplicates.get(k, 0) + v
+    a.conflicts += b.conflicts
     return a
 
 
