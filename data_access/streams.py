@@ -85,7 +85,14 @@ def _count_range(client: redis.Redis, key: str, start: str, end: str, *, reverse
     return None
 
 
-def group_backlog(client: redis.Redis, key: str, last_delivered_id: str, length: int, cap: int = BACKLOG_COUNT_CAP):
+def group_backlog(
+    client: redis.Redis,
+    key: str,
+    last_delivered_id: str,
+    length: int,
+    cap: int = BACKLOG_COUNT_CAP,
+    last_generated_id: str | None = None,
+):
     """(entries after the group's last-delivered-id, exact?) counted from the stream itself.
 
     XINFO GROUPS `lag` is not used: it is entries-added minus the group's entries-read counter, and
@@ -95,6 +102,8 @@ def group_backlog(client: redis.Redis, key: str, last_delivered_id: str, length:
     a plain AOF it is null instead. The ids are the truth: count what lies after last-delivered-id,
     or, when that side is long, what lies at or before it and subtract from XLEN.
     """
+    if last_generated_id is not None and _id_tuple(last_delivered_id) >= _id_tuple(last_generated_id):
+        return 0, True  # caught up (the usual case): nothing to count
     after = _count_range(client, key, f"({last_delivered_id}", "+", reverse=False, cap=cap)
     if after is not None:
         return after, True
@@ -102,6 +111,11 @@ def group_backlog(client: redis.Redis, key: str, last_delivered_id: str, length:
     if upto is not None:
         return length - upto, True
     return cap, False
+
+
+def _id_tuple(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def _int(value) -> int:
@@ -125,7 +139,9 @@ def read_stream_health(client: redis.Redis, keys: StreamKeys, group: str) -> lis
                 last_at = entry_time(last_id)
             for g in client.xinfo_groups(key):
                 if _text(g["name"]) == group:
-                    lag, exact = group_backlog(client, key, _text(g["last-delivered-id"]), length)
+                    lag, exact = group_backlog(
+                        client, key, _text(g["last-delivered-id"]), length, last_generated_id=_text(last_id or "0-0")
+                    )
                     pending = g.get("pending", 0)
         except redis.ResponseError:
             pass  # stream not created yet

@@ -132,3 +132,31 @@ def test_memory_stays_flat_under_a_running_worker(migrated_url, stream_prefix, t
         assert memory[-1] - memory[1] < 250_000, memory
     finally:
         server.stop()
+
+
+def test_memory_stays_flat_over_200k_entries(tmp_path):
+    """A long run compressed: 200,000 entries in 20 rounds, read and acknowledged by a consumer group
+    and trimmed after each round; the stream and Redis's memory end where they were after round 1."""
+    server = RedisServer(tmp_path / "redis", appendonly=False).start()
+    try:
+        r = redis.Redis.from_url(server.url)
+        keys = StreamKeys("long:")
+        key = keys.inputs["bus_gps"]
+        r.xgroup_create(key, GROUP, id="0", mkstream=True)
+        fix = bus_fix(1)
+        memory, lengths = [], []
+        for _round in range(20):
+            pipe = r.pipeline(transaction=False)
+            for _ in range(10_000):
+                pipe.xadd(key, fix)
+            pipe.execute()
+            while got := r.xreadgroup(GROUP, "c1", {key: ">"}, count=2_000):
+                r.xack(key, GROUP, *[eid for eid, _ in got[0][1]])
+            trim_streams(r, keys, now=datetime.now(UTC), deadletter_keep=timedelta(days=30), actions_keep=timedelta(days=30))
+            lengths.append(r.xlen(key))
+            memory.append(r.info("memory")["used_memory"])
+        print(f"XLEN after each round: {lengths}; used_memory: {memory[0]} .. {memory[-1]}")
+        assert lengths == [0] * 20
+        assert memory[-1] - memory[0] < 200_000, memory  # untrimmed: ~100 bytes an entry (issue 11), ~20 MB
+    finally:
+        server.stop()
