@@ -188,7 +188,8 @@ def register_cli(app: Flask) -> None:
         for h in read_stream_health(svc.redis, svc.keys, svc.settings.consumer_group):
             click.echo(
                 f"{h.stream:12} length={h.length} last={h.last_entry_at} processed={h.processed} "
-                f"deadlettered={h.deadlettered} duplicates={h.duplicates} lag={h.lag} pending={h.pending}"
+                f"deadlettered={h.deadlettered} duplicates={h.duplicates} "
+                f"lag={'>=' if h.lag_at_least else ''}{h.lag} pending={h.pending}"
             )
 
     deadletter = AppGroup("deadletter", help="Entries that broke the stream contract.")

@@ -9,6 +9,11 @@ statement (it caches only short ones): that was a fifth of the worker's time (be
 there the batch is written with plain pipelined executemany, as a bare INSERT loop would, and one
 small query then asks which of its keys carry this transaction's id in `xmin`, the rows it inserted
 (or, for the bus upsert, updated). store_rows uses no savepoints, so that id is the only one.
+
+An entry whose event_id was already stored, or came earlier in the batch, is compared with the row
+kept (domain/event_content.py): the same content is a counted duplicate, other content a conflict
+the worker dead-letters ("event_id already used with different content"). Only such entries cost
+an extra query (fixes: only when the INSERT's row count says some were not new).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from data_access.models import Complaint, Emergency, StatusChange, Vehicle, VehiclePosition
+from domain.event_content import CONTENT_FIELDS, same_content
 
 INGEST_ACTOR = "sistem:ingest"
 # SQLite allows 32766 bound parameters per statement; the widest row here has ~30 columns.
@@ -34,7 +40,10 @@ class StoreResult:
     new_complaints: list[dict] = field(default_factory=list)
     new_emergencies: list[dict] = field(default_factory=list)
     vehicles: list[dict] = field(default_factory=list)  # buses whose live position moved
-    duplicates: dict[str, int] = field(default_factory=dict)
+    duplicates: dict[str, int] = field(default_factory=dict)  # exact repeats of a stored (or earlier) entry
+    # (stream, stream entry id) of entries whose event_id is already used with other content: not
+    # written; the worker dead-letters them (domain/event_content.CONFLICT_REASON)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _insert(session: Session, table):
@@ -128,6 +137,84 @@ def _upsert_vehicles(session: Session, vehicles: list[dict]) -> list[dict]:
     return [v for v in vehicles if v["vehicle_id"] in moved]
 
 
+def _stored_content(session: Session, model, stream: str, keys: set[str]) -> dict[str, dict]:
+    """The content columns of stored rows, by event_id."""
+    table = model.__table__
+    columns = [table.c.event_id, *(table.c[f] for f in CONTENT_FIELDS[stream])]
+    wanted = sorted(keys)
+    out: dict[str, dict] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        query = select(*columns).where(table.c.event_id.in_(wanted[i : i + _CHUNK]))
+        out.update({r.event_id: r._asdict() for r in session.connection().execute(query)})
+    return out
+
+
+def _compare_with_stored(session: Session, model, stream: str, candidates: list[tuple[str, dict]]):
+    """(conflicts, same) among `candidates` ((entry id, row) whose event_id was already stored when
+    it was written, or came earlier in the batch): other content is a conflict, the same a repeat."""
+    if not candidates:
+        return [], 0
+    stored = _stored_content(session, model, stream, {row["event_id"] for _, row in candidates})
+    conflicts = [
+        (stream, entry_id)
+        for entry_id, row in candidates
+        if row["event_id"] in stored and not same_content(stream, row, stored[row["event_id"]])
+    ]
+    return conflicts, len(candidates) - len(conflicts)
+
+
+def _repeats(rows, stream: str) -> list[tuple[str, dict]]:
+    return [(entry_id, row) for s, entry_id, row in getattr(rows, "repeats", ()) if s == stream]
+
+
+def _latest_fixes(positions: list[dict]) -> list[dict]:
+    """The newest fix per vehicle as `vehicles` rows (the first of equals), as ingest.enrich does."""
+    latest: dict[str, dict] = {}
+    for p in positions:
+        cur = latest.get(p["vehicle_id"])
+        if cur is None or p["recorded_at"] > cur["recorded_at"]:
+            latest[p["vehicle_id"]] = p
+    return [
+        {
+            "vehicle_id": p["vehicle_id"],
+            "route_id": p["route_id"],
+            "last_recorded_at": p["recorded_at"],
+            "last_lat": p["lat"],
+            "last_lon": p["lon"],
+            "last_speed_kmh": p["speed_kmh"],
+            "last_bearing_deg": p["bearing_deg"],
+            "outside_city": p["outside_city"],
+            "updated_at": p["received_at"],
+        }
+        for p in latest.values()
+    ]
+
+
+def _store_positions(session: Session, rows, result: StoreResult) -> list[dict]:
+    """Insert the fixes; returns the `vehicles` rows to upsert (without a fix that conflicts)."""
+    if not rows.positions:
+        return rows.vehicles
+    table = VehiclePosition.__table__
+    # preserve_rowcount: SQLAlchemy reports -1 for an executemany's rows otherwise (the driver knows)
+    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["event_id"]).execution_options(preserve_rowcount=True)
+    conn = session.connection()
+    counts = [conn.execute(stmt, chunk).rowcount for chunk in _chunks(rows.positions)]  # a stored fix is skipped
+    inserted = sum(counts) if all(n >= 0 for n in counts) else None  # None: the driver did not say
+    check_all = inserted is None or inserted < len(rows.positions)
+    # Checked: every fix when some were not inserted (those inserted here compare equal), and repeats.
+    firsts = list(zip(rows.position_entry_ids, rows.positions, strict=True)) if check_all else []
+    conflicts, same = _compare_with_stored(session, VehiclePosition, "bus_gps", firsts + _repeats(rows, "bus_gps"))
+    result.conflicts += conflicts
+    if inserted is not None:
+        result.duplicates["bus_gps"] = same - (inserted if check_all else 0)
+    if not conflicts:
+        return rows.vehicles
+    refused = {entry_id for _, entry_id in conflicts}
+    return _latest_fixes(
+        [p for entry_id, p in zip(rows.position_entry_ids, rows.positions, strict=True) if entry_id not in refused]
+    )
+
+
 def store_rows(session: Session, *, rows) -> StoreResult:
     """Write one batch (an `ingest.enrich.Rows`) in the caller's transaction."""
     result = StoreResult()
@@ -146,16 +233,14 @@ def store_rows(session: Session, *, rows) -> StoreResult:
         session.connection().execute(StatusChange.__table__.insert(), _first_status_rows("emergency", fresh, new_e, "pressed_at"))
         result.new_emergencies = [{**r, "id": new_e[r["event_id"]]} for r in fresh]
 
-    if rows.positions:
-        table = VehiclePosition.__table__
-        stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["event_id"])
-        conn = session.connection()
-        for chunk in _chunks(rows.positions):
-            conn.execute(stmt, chunk)  # a fix already stored (same event_id) is skipped
-    result.vehicles = _upsert_vehicles(session, rows.vehicles)
+    for model, stream, items, new in (
+        (Complaint, "complaints", rows.complaints, new_c),
+        (Emergency, "emergencies", rows.emergencies, new_e),
+    ):
+        already = [(r["stream_entry_id"], r) for r in items if r["event_id"] not in new]
+        conflicts, same = _compare_with_stored(session, model, stream, already + _repeats(rows, stream))
+        result.conflicts += conflicts
+        result.duplicates[stream] = same
 
-    result.duplicates = {
-        "complaints": len(rows.complaints) - len(new_c),
-        "emergencies": len(rows.emergencies) - len(new_e),
-    }
+    result.vehicles = _upsert_vehicles(session, _store_positions(session, rows, result))
     return result

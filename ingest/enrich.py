@@ -32,6 +32,10 @@ class Rows:
     emergencies: list[dict] = field(default_factory=list)
     positions: list[dict] = field(default_factory=list)
     vehicles: list[dict] = field(default_factory=list)  # latest fix per vehicle in this batch
+    position_entry_ids: list[str] = field(default_factory=list)  # stream entry id of each of `positions`
+    # Entries whose key came earlier in the batch: (stream, entry id, the row it would have made).
+    # Not written; the store compares them with the row kept (domain/event_content.py).
+    repeats: list[tuple[str, str, dict]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.complaints) + len(self.emergencies) + len(self.positions)
@@ -162,19 +166,22 @@ def bus_rows(
 
 
 def build_rows(events: Iterable[tuple[str, str, object]], ctx: EnrichContext, now: datetime) -> Rows:
-    """`events` are (stream, entry_id, validated event). Duplicates within a batch keep the first."""
+    """`events` are (stream, entry_id, validated event). Duplicates within a batch keep the first;
+    the later ones go to `rows.repeats`."""
     rows = Rows()
     seen: set[tuple[str, str]] = set()
     complaints: list[tuple[ComplaintEvent, str]] = []
     emergencies: list[tuple[EmergencyEvent, str]] = []
     fixes: list[BusFixEvent] = []
     fix_ids: list[str] = []
+    repeats: list[tuple[str, str, object]] = []
     for stream, entry_id, event in events:
         if isinstance(event, BusFixEvent):
             key = (stream, event.fix_id)
         else:
             key = (stream, event.event_id)
         if key in seen:
+            repeats.append((stream, entry_id, event))
             continue
         seen.add(key)
         if isinstance(event, ComplaintEvent):
@@ -184,6 +191,7 @@ def build_rows(events: Iterable[tuple[str, str, object]], ctx: EnrichContext, no
         else:
             fixes.append(event)
             fix_ids.append(key[1])
+            rows.position_entry_ids.append(entry_id)
     # One vectorised area lookup for every GPS point of the batch, in the order used below.
     points = [e for e, _ in complaints if e.lat is not None] + [e for e, _ in emergencies]
     locations = iter(ctx.areas.locate_many([e.lat for e in points], [e.lon for e in points]))
@@ -192,4 +200,14 @@ def build_rows(events: Iterable[tuple[str, str, object]], ctx: EnrichContext, no
     ]
     rows.emergencies = [emergency_row(e, entry_id, ctx, now, next(locations)) for e, entry_id in emergencies]
     rows.positions, rows.vehicles = bus_rows(fixes, ctx, now, fix_ids)
+    rows.repeats = [(stream, entry_id, _single_row(event, entry_id, ctx, now)) for stream, entry_id, event in repeats]
     return rows
+
+
+def _single_row(event, entry_id: str, ctx: EnrichContext, now: datetime) -> dict:
+    """The row one event would make on its own (for a repeat, compared but never written)."""
+    if isinstance(event, ComplaintEvent):
+        return complaint_row(event, entry_id, ctx, now)
+    if isinstance(event, EmergencyEvent):
+        return emergency_row(event, entry_id, ctx, now)
+    return bus_rows([event], ctx, now)[0][0]

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import redis
 from sqlalchemy import exc as sa_exc
@@ -28,9 +28,13 @@ from data_access.announcements import deliver_pending
 from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
 from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
-from data_access.streams import StreamKeys, entry_time
+from data_access.stream_retention import trim_streams
+from data_access.streams import StreamKeys, entry_time, group_backlog
+from data_access.worker_status import clear_heartbeat, reference_counts, write_heartbeat
+from domain.event_content import CONFLICT_REASON
 from domain.live_events import change_event
 from domain.sla import warm_holidays
+from domain.worker_state import WorkerState, missing_reference_data
 from geo import AreaIndex
 from ingest.enrich import EnrichContext, build_rows
 from ingest.prepare import ChildContext, Prepared, prepare_batch, validate_batch
@@ -43,6 +47,8 @@ log = logging.getLogger("bcc.ingest")
 
 CONTEXT_REFRESH_S = 60.0
 LAG_REFRESH_S = 1.0
+LAG_COUNT_CAP = 2_000  # the stats hash's `:lag` is counted up to this each second (then "at least" this)
+HEARTBEAT_EVERY_S = 5.0  # data_access/worker_status.py: the key expires 60 s after the last beat
 OUTBOX_EVERY_S = 5.0  # held-back bcc:actions entries (Redis was down when an operator acted)
 # Errors that mean "this data cannot be stored" rather than "the database is not there".
 _DATA_ERRORS = (sa_exc.IntegrityError, sa_exc.DataError)
@@ -53,6 +59,16 @@ class Entry:
     stream: str  # name without prefix: complaints / emergencies / bus_gps
     entry_id: str
     fields: dict[bytes, bytes] | None  # None: the entry was deleted before it was processed
+
+
+class ReferenceDataMissing(RuntimeError):
+    """The database answers but has no categories / kelurahan / agencies yet: do not consume."""
+
+    def __init__(self, missing: tuple[str, ...]):
+        self.missing = missing
+        super().__init__(
+            f"reference data missing ({', '.join(missing)}): not consuming the streams until it is loaded (flask --app app seed)"
+        )
 
 
 class Backoff:
@@ -87,6 +103,9 @@ class IngestWorker:
         self._last_claim = 0.0
         self._last_lag = 0.0
         self._last_outbox = 0.0
+        self._last_beat = 0.0
+        self._last_trim = 0.0
+        self._state: WorkerState | None = None
         self._read_pending = True  # first finish what this consumer already holds
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read-ahead")
         self._prefetch: Future | None = None
@@ -121,6 +140,9 @@ class IngestWorker:
         if not force and time.monotonic() - self._context_loaded_at < CONTEXT_REFRESH_S:
             return
         with self.Session() as s:
+            missing = missing_reference_data(reference_counts(s))
+            if missing:
+                raise ReferenceDataMissing(missing)
             self.contract = contract_context(s)
             self.enrich = EnrichContext(
                 areas=self.areas,
@@ -153,6 +175,10 @@ class IngestWorker:
             self.watchdog.join()
             if self.reader_process is not None:
                 self.reader_process.close()
+            try:
+                clear_heartbeat(self.redis, self.keys, self.settings.consumer_name)  # stopped: not "ready" any more
+            except redis.RedisError:
+                pass  # it expires by itself
         log.info("worker %s stopped", self.settings.consumer_name)
 
     def _loop(self, max_idle_polls: int | None) -> None:
@@ -166,6 +192,7 @@ class IngestWorker:
                     self._refresh_context(force=True)
                     ready = True
                     log.info("worker %s ready", self.settings.consumer_name)
+                    self._beat(WorkerState.READY, force=True)
                 processed = self.step()
                 backoff.reset()
                 idle = 0 if processed else idle + 1
@@ -178,10 +205,19 @@ class IngestWorker:
                 wait = backoff.next()
                 log.warning("Redis unavailable (%s); retrying in %.1fs", exc, wait)
                 self.stop.wait(wait)
+            except ReferenceDataMissing as exc:
+                ready = False
+                if self._state != WorkerState.WAITING_REFERENCE_DATA:
+                    log.warning(
+                        "worker %s: %s; checking again every %.0f s", self.settings.consumer_name, exc, self.settings.retry_max_s
+                    )
+                self._beat(WorkerState.WAITING_REFERENCE_DATA, str(exc), force=True)
+                self.stop.wait(self.settings.retry_max_s)  # INGEST_RETRY_MAX_S
             except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.ProgrammingError) as exc:
                 ready = False  # reference data could not be read: the database is down or not migrated
                 wait = backoff.next()
                 log.warning("database unavailable while loading reference data (%s); retrying in %.1fs", exc, wait)
+                self._beat(WorkerState.DB_DOWN, f"database unavailable: {_short(exc)}", force=True)
                 self.stop.wait(wait)
         self.finish_prefetched()
         self.drain_acks()
@@ -210,7 +246,34 @@ class IngestWorker:
         if time.monotonic() - self._last_lag >= LAG_REFRESH_S:
             self._last_lag = time.monotonic()
             self._record_lag()
+        every = self.settings.stream_trim_every_s
+        if every > 0 and time.monotonic() - self._last_trim >= every:
+            self._last_trim = time.monotonic()
+            self._trim_streams()
+        self._beat(WorkerState.READY)
         return handled
+
+    def _trim_streams(self) -> None:
+        """Stream retention (any worker may run it: it trims only what every group acknowledged)."""
+        removed = trim_streams(
+            self.redis,
+            self.keys,
+            now=datetime.now(UTC),  # entry ids carry Redis's clock, not the worker's (tests set their own)
+            deadletter_keep=timedelta(days=self.settings.deadletter_keep_days),
+            actions_keep=timedelta(days=self.settings.actions_keep_days),
+        )
+        if any(removed.values()):
+            log.debug("trimmed streams: %s", removed)
+
+    def _beat(self, state: WorkerState, detail: str = "", force: bool = False) -> None:
+        """Heartbeat for /readyz (best effort: with Redis down there is nobody to tell)."""
+        if not force and state == self._state and time.monotonic() - self._last_beat < HEARTBEAT_EVERY_S:
+            return
+        self._state, self._last_beat = state, time.monotonic()
+        try:
+            write_heartbeat(self.redis, self.keys, self.settings.consumer_name, state=state, at=time.time(), detail=detail)
+        except redis.RedisError as exc:
+            log.debug("heartbeat not written (%s)", exc)
 
     def _next_batch(self):
         if self._prefetch is not None:
@@ -336,6 +399,9 @@ class IngestWorker:
             self._dead_letter(bad)
         if good:
             stored, refused = self._store(good, rows)
+            if stored is not None and stored.conflicts:
+                conflicting = set(stored.conflicts)
+                refused = refused + [(e, CONFLICT_REASON) for e, _ in good if (e.stream, e.entry_id) in conflicting]
             if refused:
                 self._dead_letter(refused)
             refused_ids = {id(entry) for entry, _ in refused}
@@ -355,6 +421,7 @@ class IngestWorker:
             except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DBAPIError) as exc:
                 wait = backoff.next()
                 log.warning("database unavailable (%s); nothing acknowledged; retrying in %.1fs", _short(exc), wait)
+                self._beat(WorkerState.DB_DOWN, f"database unavailable: {_short(exc)}")
                 if self.stop.wait(wait):
                     raise SystemExit("stopped while the database was unavailable; entries stay pending") from None
             except Exception as exc:  # noqa: BLE001 - enrichment bug: isolate it, keep the rest
@@ -478,6 +545,8 @@ class IngestWorker:
                 for stream, n in result.duplicates.items():
                     if n:
                         pipe.hincrby(self.keys.stats, f"{stream}:duplicates", n)
+                for stream, _entry_id in result.conflicts:  # also dead-lettered (and counted there)
+                    pipe.hincrby(self.keys.stats, f"{stream}:conflicts", 1)
             pipe.execute()
 
         self._redis_retry("acknowledging", ack)
@@ -493,11 +562,16 @@ class IngestWorker:
             )
 
     def _record_lag(self) -> None:
+        """Backlog per stream into the stats hash, counted from entry ids (XINFO `lag` is wrong after
+        a Redis restart, see data_access/streams.group_backlog)."""
         mapping = {}
         for name, key in self.keys.inputs.items():
             for g in self.redis.xinfo_groups(key):
                 if g["name"].decode() == self.settings.consumer_group:
-                    mapping[f"{name}:lag"] = -1 if g.get("lag") is None else g["lag"]
+                    length = self.redis.xlen(key)
+                    mapping[f"{name}:lag"] = group_backlog(
+                        self.redis, key, g["last-delivered-id"].decode(), length, cap=LAG_COUNT_CAP
+                    )[0]
         if mapping:
             self.redis.hset(self.keys.stats, mapping=mapping)
 
@@ -525,6 +599,7 @@ def _merge(a, b):
     a.vehicles += b.vehicles
     for k, v in b.duplicates.items():
         a.duplicates[k] = a.duplicates.get(k, 0) + v
+    a.conflicts += b.conflicts
     return a
 
 

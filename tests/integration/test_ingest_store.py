@@ -48,7 +48,7 @@ def test_only_rows_really_written_are_reported(migrated_url):
         r2 = store_rows(s, rows=again)
     assert [c["event_id"] for c in r2.new_complaints] == ["c-2"]
     assert r2.new_emergencies == []
-    assert r2.duplicates == {"complaints": 1, "emergencies": 0 + 1}
+    assert r2.duplicates == {"complaints": 1, "emergencies": 0 + 1, "bus_gps": 0}
     assert [v["vehicle_id"] for v in r2.vehicles] == ["TB-02"]  # TB-01's older fix did not move it
     c = counts(migrated_url)
     assert (c["complaints"], c["emergencies"], c["status_changes"], c["positions"]) == (2, 1, 3, 3)
