@@ -112,3 +112,14 @@ def current_role() -> str | None:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def current_actor():
+    """The signed-in user as the action gate's Actor (data_access.actions), or None without a session.
+    The agency comes from the account, never from the browser."""
+    from data_access.actions import Actor
+
+    if not (current_user and current_user.is_authenticated):
+        return None
+    info = current_user.info
+    return Actor(f"{info.role}:{info.username}", info.role, info.agency_code or None)
