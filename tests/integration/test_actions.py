@@ -76,7 +76,7 @@ def test_forbidden_transition_is_refused_with_a_clear_message(one_complaint):
     request = ActionRequest("close", "complaint", cid)
     with Session.begin() as s, pytest.raises(ActionRefused, match="tidak dapat diubah dari 'baru' dengan tindakan 'close'") as e:
         perform(s, Actor("operator:a", "operator"), request, now=now_utc())
-    assert e.value.message("en") == "#%d cannot go from 'baru' with 'close'" % cid
+    assert e.value.message("en") == f"#{cid} cannot go from 'baru' with 'close'"
 
 
 def test_action_is_audited_and_announced(one_complaint):
