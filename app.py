@@ -41,6 +41,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     from cli import register_cli
     from dashboard.access import remember_wall_token
     from dashboard.auth import init_auth
+    from dashboard.guards import banner_container, init_guards, safe_layout
     from dashboard.page_scripts import trim_page_scripts
     from dashboard.realtime import init_socketio
     from dashboard.report_export import register_report_exports
@@ -67,9 +68,12 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     )
     for module in PAGES:
         importlib.import_module(module)
+    for page in dash.page_registry.values():  # a page still loads, with a banner, when the database is down
+        page["layout"] = safe_layout(page["layout"])
     for module in CALLBACKS:
         importlib.import_module(module).callbacks.register(app)
-    app.layout = dash.html.Div([dash.page_container])
+    app.layout = dash.html.Div([banner_container(), dash.page_container])
+    init_guards(app)
     init_auth(server, production=settings.production)
     init_socketio(server, settings)
     init_wall_feed(server)

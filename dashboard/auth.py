@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from flask import Flask, Response, redirect, render_template_string, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect, generate_csrf
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from dashboard.services import services
 from data_access.users import UserInfo, authenticate, get_user
@@ -69,10 +70,24 @@ def init_auth(server: Flask, *, production: bool) -> None:
     manager = LoginManager(server)
     manager.login_view = "bcc_login"
 
+    known: dict[int, UserInfo] = {}  # the last answer per account, for while the database is down
+
     @manager.user_loader
     def _load(user_id: str):
-        with services().Session() as s:
-            info = get_user(s, user_id=int(user_id))
+        try:
+            uid = int(user_id)
+        except ValueError:
+            return None
+        try:
+            with services().Session() as s:
+                info = get_user(s, user_id=uid)
+        except (OperationalError, DBAPIError):  # keep the signed-in user; the pages say the database is down
+            info = known.get(uid)
+        else:
+            if info is None:
+                known.pop(uid, None)
+            else:
+                known[uid] = info
         return SessionUser(info) if info else None
 
     @server.route("/masuk", methods=["GET", "POST"], endpoint="bcc_login")
@@ -87,6 +102,7 @@ def init_auth(server: Flask, *, production: bool) -> None:
             else:
                 session.clear()
                 session.permanent = True
+                known[info.id] = info
                 login_user(SessionUser(info))
                 return redirect(nxt)
         return render_template_string(LOGIN_PAGE, error=error, next=nxt), 401 if error else 200
@@ -112,3 +128,14 @@ def current_role() -> str | None:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def current_actor():
+    """The signed-in user as the action gate's Actor (data_access.actions), or None without a session.
+    The agency comes from the account, never from the browser."""
+    from data_access.actions import Actor
+
+    if not (current_user and current_user.is_authenticated):
+        return None
+    info = current_user.info
+    return Actor(f"{info.role}:{info.username}", info.role, info.agency_code or None)

@@ -1,4 +1,4 @@
-"""An agency's own queue, the detail of one of its items, and its two moves (in progress, done).
+"""An agency's own queue and the detail of one of its items (its moves go through the action gate).
 
 Every query here is scoped by the agency's code from the logged-in account, never by anything the
 browser sends, and none of them selects reporter data (NIK, name, phone): an agency sees what it
@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from data_access.actions import ActionOutcome, ActionRefused, change_status
 from data_access.models import Category, Complaint, Kecamatan, Kelurahan
 from data_access.queue import TimelineEntry, timeline
 from domain.sla import deadline_state
@@ -21,15 +20,6 @@ from domain.sla import deadline_state
 WORKING = ("diteruskan", "dikerjakan")
 DONE = ("selesai", "ditutup")
 RECENT_DONE = timedelta(days=7)  # done items stay in view for a week, so the agency sees its record
-AGENCY_MOVES = {"dikerjakan": "start_work", "selesai": "resolve"}  # target status → permission
-
-
-class NotYourItem(ActionRefused):
-    """Same answer whether the item belongs to another agency or does not exist: nothing leaks."""
-
-
-def _not_yours(item_id: int) -> NotYourItem:
-    return NotYourItem(f"Pengaduan #{item_id} tidak ada dalam antrean OPD Anda")
 
 
 def agency_queue(session: Session, *, agency_code: str, now: datetime) -> list[dict]:
@@ -134,40 +124,3 @@ def agency_item(session: Session, *, agency_code: str, item_id: int) -> AgencyIt
     if r is None:
         return None
     return AgencyItem(*r, timeline=timeline(session, item_kind="complaint", item_id=item_id))
-
-
-def agency_change_status(
-    session: Session,
-    *,
-    agency_code: str,
-    item_id: int,
-    to_status: str,
-    actor: str,
-    now: datetime,
-    expected_version: int | None = None,
-    note: str | None = None,
-) -> ActionOutcome:
-    """In progress (`dikerjakan`) or done (`selesai`, note required) — only on the agency's own items.
-
-    The ownership check and the write are tied by the version: if the item is reassigned between
-    them, the update finds another version and is refused.
-    """
-    if to_status not in AGENCY_MOVES:
-        raise ActionRefused(f"OPD tidak dapat mengubah status ke '{to_status}'")
-    note = (note or "").strip() or None
-    if to_status == "selesai" and not note:
-        raise ActionRefused("Tulis catatan penyelesaian dahulu (apa yang sudah dikerjakan)")
-    item = session.get(Complaint, item_id)
-    if item is None or item.agency_code != agency_code:
-        raise _not_yours(item_id)
-    return change_status(
-        session,
-        item_kind="complaint",
-        item_id=item_id,
-        to_status=to_status,
-        actor=actor,
-        now=now,
-        expected_version=item.version if expected_version is None else expected_version,
-        note=note,
-        agency_code=agency_code,
-    )

@@ -29,6 +29,7 @@ def make_engine(database_url: str, **kwargs) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("connect_args", {"connect_timeout": 5})  # a database that is gone answers in seconds, not minutes
     return create_engine(url, **kwargs)
 
 

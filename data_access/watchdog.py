@@ -1,7 +1,7 @@
 """The SLA watchdog's database side: keep `due_state` current and escalate by the policy.
 
 Safe with several workers at once: a due state is written only where it differs, and an
-escalation is a conditional UPDATE on the version read (data_access.actions.escalate_to), so
+escalation goes through the action gate as the system actor, on the version read, so
 when two watchdogs judge the same item only one of them records the escalation.
 """
 
@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from data_access.actions import ActionOutcome, ActionRefused, escalate_to
+from data_access.actions import ActionOutcome, ActionRefused, ActionRequest, Actor, perform
 from data_access.models import Category, Complaint
-from domain.escalation import WATCHDOG_ACTOR, ItemClock, SlaTargets, evaluate
+from domain.escalation import ItemClock, SlaTargets, evaluate
 from domain.lifecycle import OPEN_COMPLAINT_STATUSES
 
 _OPEN = [s.value for s in OPEN_COMPLAINT_STATUSES]
@@ -74,22 +74,15 @@ def sla_sweep(Session: sessionmaker[Session], *, now: datetime) -> SweepResult:
                         .values(due_state=state)
                         .execution_options(synchronize_session=False)
                     ).rowcount
+    watchdog = Actor.watchdog()
     for item_id, version, verdict in wanted:
+        request = ActionRequest(
+            "escalate", "complaint", item_id, expected_version=version, note=verdict.reason, level=verdict.level
+        )
         try:
             with Session.begin() as s:
-                outcome = escalate_to(
-                    s,
-                    complaint_id=item_id,
-                    level=verdict.level,
-                    actor=WATCHDOG_ACTOR,
-                    now=now,
-                    reason=verdict.reason,
-                    expected_version=version,
-                    skip_on_conflict=True,
-                )
-        except ActionRefused:  # closed or raised meanwhile
-            outcome = None
-        if outcome is None:
+                (outcome,) = perform(s, watchdog, request, now=now)
+        except ActionRefused:  # changed, closed or raised meanwhile: judged again next round
             result.skipped += 1
         else:
             result.escalations.append(outcome)

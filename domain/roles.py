@@ -1,4 +1,4 @@
-"""Who may do what. Pure data: pages and actions per role, checked by every callback and view."""
+"""The user roles and the pages each may open. What a role may DO to an item is domain/policy.py."""
 
 from __future__ import annotations
 
@@ -22,25 +22,9 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "/admin": frozenset({AD}),
 }
 
-ACTION_ROLES: dict[str, frozenset[Role]] = {
-    "mark_read": frozenset({OP, S}),
-    "assign": frozenset({OP, S}),
-    "reassign": frozenset({S}),
-    "escalate": frozenset({OP, S}),
-    "note": frozenset({OP, S, A}),
-    "start_work": frozenset({A, S}),
-    "resolve": frozenset({OP, S, A}),
-    "close": frozenset({OP, S}),
-    "reject": frozenset({S}),
-    "reopen": frozenset({S}),
-    "merge": frozenset({OP, S}),  # a duplicate into an earlier report of the same problem (it becomes ditolak)
-    "reveal_reporter": frozenset({OP, S}),
-    "ack_emergency": frozenset({OP, S}),
-    "dispatch": frozenset({OP, S}),
-    "on_scene": frozenset({OP, S}),
-    "resolve_emergency": frozenset({OP, S}),
-    "false_alarm": frozenset({OP, S}),
-    # admin pages (/admin): accounts, agencies, categories with their SLA policy, responder posts
+# The admin page's changes to reference data (accounts, agencies, categories with their SLA policy,
+# responder posts, sign-in lockouts): admins only, checked in data_access/admin.py.
+ADMIN_ACTION_ROLES: dict[str, frozenset[Role]] = {
     "admin_users": frozenset({AD}),
     "admin_agencies": frozenset({AD}),
     "admin_categories": frozenset({AD}),
@@ -51,7 +35,3 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
 def may_view(role: str | None, path: str) -> bool:
     allowed = PAGE_ROLES.get(path)
     return allowed is not None and role in allowed
-
-
-def may_do(role: str | None, action: str) -> bool:
-    return role in ACTION_ROLES.get(action, frozenset())

@@ -15,7 +15,7 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from data_access.actions import ActionRefused, announce, change_status
+from data_access.actions import ActionRefused, ActionRequest, Actor, run_action
 from data_access.models import Complaint, Emergency
 from data_access.streams import StreamKeys
 
@@ -25,6 +25,8 @@ log = logging.getLogger("bcc.sim.operators")
 AGENCY_MINUTES = {"DLH": 4, "DISHUB": 8, "PDAM": 15, "DPUPR": 45, "DISDUKCAPIL": 25, "DINKES": 12, "SATPOLPP": 6, "BPBD": 3}
 DEFAULT_AGENCY_MINUTES = 30
 OPERATOR_READ_MINUTES = (0.5, 14.0)  # the room reads most reports within the 10-minute target, not all
+OPERATOR = Actor("demo:operator", "operator")
+FIELD = Actor("demo:petugas", "operator")  # the room records what the unit in the field reports
 
 
 class DemoOperators:
@@ -43,11 +45,10 @@ class DemoOperators:
             return True
         return False
 
-    def _act(self, now: datetime, **kwargs) -> None:
+    def _act(self, now: datetime, actor: Actor, action: str, kind: str, item_id: int, **fields) -> None:
+        """Through the same gate as a real user (data_access.actions), with a demo actor's role."""
         try:
-            with self.Session.begin() as s:
-                outcome = change_status(s, now=now, **kwargs)
-            announce(self.client, self.keys, outcome, self.Session)
+            run_action(self.Session, self.client, self.keys, actor, ActionRequest(action, kind, item_id, **fields), now=now)
         except ActionRefused as exc:  # a real operator got there first: fine
             log.info("demo action skipped: %s", exc)
 
@@ -59,56 +60,29 @@ class DemoOperators:
                 )
             ).all()
             emergencies = s.execute(
-                select(Emergency.id, Emergency.status, Emergency.nearest_post_id).where(
-                    Emergency.status.in_(["baru", "diterima", "dikirim", "di_lokasi"])
-                )
+                select(Emergency.id, Emergency.status).where(Emergency.status.in_(["baru", "diterima", "dikirim", "di_lokasi"]))
             ).all()
         for cid, status, suggested, agency in complaints:
             key = ("c", cid)
+            staff = Actor(f"demo:{agency}", "agency", agency)
             if status == "baru" and self._due(key, now, self.rng.uniform(*OPERATOR_READ_MINUTES)):
-                self._act(now, item_kind="complaint", item_id=cid, to_status="dibaca", actor="demo:operator")
+                self._act(now, OPERATOR, "mark_read", "complaint", cid)
             elif status == "dibaca" and self._due(key, now, 2):
-                self._act(
-                    now, item_kind="complaint", item_id=cid, to_status="diteruskan", actor="demo:operator", agency_code=suggested
-                )
+                self._act(now, OPERATOR, "assign", "complaint", cid, agency_code=suggested)
             elif status == "diteruskan" and self._due(key, now, AGENCY_MINUTES.get(agency, DEFAULT_AGENCY_MINUTES)):
-                self._act(
-                    now, item_kind="complaint", item_id=cid, to_status="dikerjakan", actor=f"demo:{agency}", agency_code=agency
-                )
+                self._act(now, staff, "start_work", "complaint", cid)
             elif status == "dikerjakan" and self._due(key, now, 3 * AGENCY_MINUTES.get(agency, DEFAULT_AGENCY_MINUTES)):
-                self._act(
-                    now,
-                    item_kind="complaint",
-                    item_id=cid,
-                    to_status="selesai",
-                    actor=f"demo:{agency}",
-                    agency_code=agency,
-                    note="Selesai ditangani (demo)",
-                )
-        for eid, status, post in emergencies:
+                self._act(now, staff, "resolve", "complaint", cid, note="Selesai ditangani (demo)")
+        for eid, status in emergencies:
             key = ("e", eid)
             if status == "baru" and self._due(key, now, 0.6):
-                self._act(now, item_kind="emergency", item_id=eid, to_status="diterima", actor="demo:operator")
+                self._act(now, OPERATOR, "ack_emergency", "emergency", eid)
             elif status == "diterima" and self._due(key, now, 1):
                 if self.rng.random() < 0.15:
-                    self._act(
-                        now,
-                        item_kind="emergency",
-                        item_id=eid,
-                        to_status="palsu",
-                        actor="demo:operator",
-                        note="Tidak ada keadaan darurat (demo)",
-                    )
+                    self._act(now, OPERATOR, "false_alarm", "emergency", eid, note="Tidak ada keadaan darurat (demo)")
                 else:
-                    self._act(
-                        now,
-                        item_kind="emergency",
-                        item_id=eid,
-                        to_status="dikirim",
-                        actor="demo:operator",
-                        values={"dispatched_post_id": post},
-                    )
+                    self._act(now, OPERATOR, "dispatch", "emergency", eid)
             elif status == "dikirim" and self._due(key, now, 6):
-                self._act(now, item_kind="emergency", item_id=eid, to_status="di_lokasi", actor="demo:petugas")
+                self._act(now, FIELD, "on_scene", "emergency", eid)
             elif status == "di_lokasi" and self._due(key, now, 10):
-                self._act(now, item_kind="emergency", item_id=eid, to_status="selesai", actor="demo:petugas")
+                self._act(now, FIELD, "resolve_emergency", "emergency", eid)

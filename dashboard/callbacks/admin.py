@@ -18,7 +18,8 @@ from dashboard.callbacks import CallbackSet
 from dashboard.i18n import t, wib
 from dashboard.services import services
 from data_access import admin as data
-from domain.roles import may_do, may_view
+from domain.policy import may_do
+from domain.roles import may_view
 
 callbacks = CallbackSet()
 PARAMS_TO_TRANSLATE = ("field", "what")

@@ -1,5 +1,6 @@
 """Agency view: own queue, item detail, in progress / done. The agency always comes from the
-logged-in account (never from the browser), and every move goes through data_access.agency."""
+logged-in account (never from the browser), and every move goes through the action gate
+(data_access.actions), which checks that the item is the agency's own."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from dashboard import ids
-from dashboard.auth import current_role, now_utc
+from dashboard.auth import current_actor, current_role, now_utc
 from dashboard.callbacks import CallbackSet
 from dashboard.i18n import t, wib
 from dashboard.place_map import place_map
 from dashboard.services import services
-from data_access.actions import ActionRefused, ConcurrentChange, announce
-from data_access.agency import AGENCY_MOVES, agency_change_status, agency_item, agency_queue
+from data_access.actions import ActionRefused, ActionRequest, Actor, ConcurrentChange, run_action
+from data_access.agency import agency_item, agency_queue
 from domain.live_events import SOCKET_EVENT
-from domain.roles import may_do, may_view
+from domain.roles import may_view
 from domain.sla import deadline_state
 
 callbacks = CallbackSet()
@@ -110,7 +111,7 @@ def show_detail(selected_rows, _done, current, lang):
     return _detail(item, lang), {"id": item.id, "version": item.version}
 
 
-BUTTONS = {ids.AG_BTN_START: "dikerjakan", ids.AG_BTN_DONE: "selesai"}
+BUTTONS = {ids.AG_BTN_START: "start_work", ids.AG_BTN_DONE: "resolve"}  # button → policy action
 
 
 @callbacks.callback(
@@ -126,32 +127,27 @@ BUTTONS = {ids.AG_BTN_START: "dikerjakan", ids.AG_BTN_DONE: "selesai"}
     prevent_initial_call=True,
 )
 def act(_start, _finish, selected, note, done, lang):
-    lang = lang or "id"
-    to_status = BUTTONS.get(ctx.triggered_id)
-    if to_status is None:
+    """Turn the click into an ActionRequest for the gate (which checks role, own agency, version, lifecycle)."""
+    lang = lang if lang in ("id", "en") else "id"
+    done = done if isinstance(done, int) and not isinstance(done, bool) else 0
+    action = BUTTONS.get(ctx.triggered_id)
+    if action is None:
         raise PreventUpdate
-    agency = _my_agency()
-    if agency is None or not may_do(current_role(), AGENCY_MOVES[to_status]):
-        return html.P(t("ag_forbidden", lang), className="msg bad"), no_update, no_update
     if not isinstance(selected, dict) or not isinstance(selected.get("id"), int):
         return html.P(t("ag_pick_first", lang), className="msg bad"), no_update, no_update
     version = selected.get("version")
+    request = ActionRequest(
+        action=action,
+        item_kind="complaint",
+        item_id=selected["id"],
+        expected_version=version if isinstance(version, int) else None,
+        note=note if isinstance(note, str) else None,
+    )
     svc = services()
     try:
-        with svc.Session.begin() as s:
-            outcome = agency_change_status(
-                s,
-                agency_code=agency,
-                item_id=selected["id"],
-                to_status=to_status,
-                actor=f"{current_user.role}:{current_user.info.username}",
-                now=now_utc(),
-                expected_version=version if isinstance(version, int) else None,
-                note=note if isinstance(note, str) else None,
-            )
+        (outcome,) = run_action(svc.Session, svc.redis, svc.keys, current_actor() or Actor("-", None), request, now=now_utc())
     except ConcurrentChange as exc:
-        return html.P(f"{exc}. {t('ag_refreshed', lang)}", className="msg bad"), (done or 0) + 1, no_update
+        return html.P(f"{exc.message(lang)}. {t('ag_refreshed', lang)}", className="msg bad"), done + 1, no_update
     except ActionRefused as exc:
-        return html.P(str(exc), className="msg bad"), no_update, no_update
-    announce(svc.redis, svc.keys, outcome, svc.Session)
-    return html.P(f"#{outcome.item_id}: {outcome.from_status} → {outcome.to_status}", className="msg ok"), (done or 0) + 1, ""
+        return html.P(exc.message(lang), className="msg bad"), no_update, no_update
+    return html.P(f"#{outcome.item_id}: {outcome.from_status} → {outcome.to_status}", className="msg ok"), done + 1, ""

@@ -5,34 +5,30 @@ from __future__ import annotations
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from dashboard import ids
-from dashboard.auth import current_role, now_utc
+from dashboard.auth import current_actor, current_role, now_utc
 from dashboard.callbacks import CallbackSet
 from dashboard.i18n import t, wib
 from dashboard.place_map import place_map
 from dashboard.services import services
 from data_access import actions
-from data_access.actions import ActionRefused, ConcurrentChange, announce, change_status
+from data_access.actions import ActionRefused, ActionRequest, Actor, ConcurrentChange, StoreUnavailable, run_action
 from data_access.duplicates import duplicate_candidates
 from data_access.models import Complaint, Emergency, ResponderPost
 from data_access.queue import QueueFilters, operator_queue, repeat_false_alarms, timeline
 from domain.console import offered
 from domain.live_events import SOCKET_EVENT
 from domain.privacy import mask_digits, mask_name
-from domain.roles import may_do, may_view
+from domain.roles import may_view
 
 callbacks = CallbackSet()
 
 
-def _user() -> tuple[str, str]:
-    from flask_login import current_user
-
-    return current_user.info.username, f"{current_user.role}:{current_user.info.username}"
-
-
-def _actor() -> str:
-    return _user()[1]
+def _text(value) -> str | None:
+    """A filter's value as the browser should send it (text), else no filter: forged input filters nothing."""
+    return value[:200] if isinstance(value, str) and value else None
 
 
 @callbacks.callback(
@@ -52,12 +48,12 @@ def refresh_queue(_batch, _n, _done, status, overdue, search, category, kecamata
     if not may_view(current_role(), "/operator"):
         raise PreventUpdate
     filters = QueueFilters(
-        status=status or None,
-        category=category or None,
-        kecamatan=kecamatan or None,
-        agency=agency or None,
+        status=_text(status),
+        category=_text(category),
+        kecamatan=_text(kecamatan),
+        agency=_text(agency),
         overdue_only=bool(overdue),
-        search=search or None,
+        search=_text(search),
     )
     with services().Session() as s:
         rows = operator_queue(s, now=now_utc(), filters=filters)
@@ -126,11 +122,11 @@ def show_detail(selected_rows, _done, current, lang):
     if not may_view(current_role(), "/operator"):
         raise PreventUpdate
     if ctx.triggered_id == ids.OP_GRID:
-        if not selected_rows:
+        row = selected_rows[0] if isinstance(selected_rows, list) and selected_rows else None
+        if _selected_item(row) is None:
             return html.P(t("op_pick", lang)), None, no_update, None, None
-        row = selected_rows[0]
         current = {"kind": row["kind"], "id": row["id"]}
-    if not current:
+    if _selected_item(current) is None:
         raise PreventUpdate
     kind = current["kind"]
     with services().Session() as s:
@@ -147,7 +143,13 @@ def show_detail(selected_rows, _done, current, lang):
             duplicates = None
             repeats = repeat_false_alarms(s, emergency_ids=[item.id]).get(item.id, 0)
             near = s.get(ResponderPost, item.nearest_post_id) if item.nearest_post_id else None
-    selected = {**current, "version": item.version, "status": item.status, "level": getattr(item, "escalation_level", 0)}
+    selected = {
+        **current,
+        "version": item.version,
+        "status": item.status,
+        "level": getattr(item, "escalation_level", 0),
+        "agency": getattr(item, "agency_code", None),
+    }
     if kind == "complaint":
         head = [
             html.H2(f"{t('op_complaint', lang)} #{item.id}: {item.title}"),  # Dash escapes text: script stays text
@@ -203,90 +205,56 @@ def show_detail(selected_rows, _done, current, lang):
 )
 def reveal(n_clicks, selected, lang):
     """The click itself is recorded (personal_data_views) before anything is shown."""
-    if not n_clicks or not selected:
+    if not n_clicks:
         raise PreventUpdate
-    username, _actor_name = _user()
+    item = _selected_item(selected)
+    if item is None:
+        return _bad(t("op_msg_pick", lang))
+    actor = current_actor() or Actor("-", None)
     now = now_utc()
     try:
         with services().Session.begin() as s:
-            data = actions.reveal_reporter(
-                s, item_kind=selected["kind"], item_id=selected["id"], username=username, role=current_role(), now=now
-            )
+            data = actions.reveal_reporter(s, actor, item_kind=item[0], item_id=item[1], now=now)
+    except (OperationalError, DBAPIError):
+        return _bad(StoreUnavailable().message(lang))
     except ActionRefused as exc:
-        return html.P(str(exc) if not isinstance(exc, actions.Forbidden) else t("op_msg_forbidden", lang), className="msg bad")
-    rows = _reporter_rows(lang, data.name, data.phone, data.nik, selected["kind"] == "complaint")
-    return [*rows, html.P(t("op_revealed", lang, user=username, at=wib(now)), className="muted")]
+        return _bad(exc.message(lang))
+    rows = _reporter_rows(lang, data.name, data.phone, data.nik, item[0] == "complaint")
+    return [*rows, html.P(t("op_revealed", lang, user=actor.name.split(":", 1)[-1], at=wib(now)), className="muted")]
 
 
-def _status(to_status: str, *, needs_agency: bool = False):
-    """A plain lifecycle move through change_status."""
-
-    def run(s, sel, agency, note, actor, _role, now):
-        values = None
-        if to_status == "dikirim":
-            values = {"dispatched_post_id": s.get(Emergency, sel["id"]).nearest_post_id}
-        if to_status == "ditolak":
-            values = {"reject_reason": note}
-        return [
-            change_status(
-                s,
-                item_kind=sel["kind"],
-                item_id=sel["id"],
-                to_status=to_status,
-                actor=actor,
-                now=now,
-                expected_version=sel.get("version"),
-                agency_code=agency if needs_agency else None,
-                note=note,
-                values=values,
-            )
-        ]
-
-    return run
-
-
-def _escalate(s, sel, _agency, note, actor, role, now):
-    return [
-        actions.escalate(
-            s, complaint_id=sel["id"], actor=actor, role=role, now=now, reason=note, expected_version=sel.get("version")
-        )
-    ]
-
-
-def _note(s, sel, _agency, note, actor, role, now):
-    return [actions.add_note(s, item_kind=sel["kind"], item_id=sel["id"], actor=actor, role=role, now=now, note=note)]
-
-
-def _close(s, sel, _agency, note, actor, role, now):
-    return [
-        actions.close(s, complaint_id=sel["id"], actor=actor, role=role, now=now, note=note, expected_version=sel.get("version"))
-    ]
-
-
-def _reopen(s, sel, _agency, note, actor, role, now):
-    return [
-        actions.reopen(
-            s, complaint_id=sel["id"], actor=actor, role=role, now=now, reason=note, expected_version=sel.get("version")
-        )
-    ]
-
-
-# button → (permission, item kind (None: both), needs an agency, needs a note, what it does)
+# button → the policy action it asks for (what may happen is the gate's business: data_access.actions)
 ACTIONS = {
-    ids.OP_BTN_READ: ("mark_read", "complaint", False, False, _status("dibaca")),
-    ids.OP_BTN_ASSIGN: ("assign", "complaint", True, False, _status("diteruskan", needs_agency=True)),
-    ids.OP_BTN_ESCALATE: ("escalate", "complaint", False, True, _escalate),
-    ids.OP_BTN_NOTE: ("note", None, False, True, _note),
-    ids.OP_BTN_RESOLVE: ("resolve", "complaint", False, True, _status("selesai")),
-    ids.OP_BTN_CLOSE: ("close", "complaint", False, False, _close),
-    ids.OP_BTN_REOPEN: ("reopen", "complaint", False, True, _reopen),
-    ids.OP_BTN_REJECT: ("reject", "complaint", False, True, _status("ditolak")),
-    ids.OP_BTN_ACK: ("ack_emergency", "emergency", False, False, _status("diterima")),
-    ids.OP_BTN_DISPATCH: ("dispatch", "emergency", False, False, _status("dikirim")),
-    ids.OP_BTN_ON_SCENE: ("on_scene", "emergency", False, False, _status("di_lokasi")),
-    ids.OP_BTN_EM_DONE: ("resolve_emergency", "emergency", False, False, _status("selesai")),
-    ids.OP_BTN_FALSE: ("false_alarm", "emergency", False, True, _status("palsu")),
+    ids.OP_BTN_READ: "mark_read",
+    ids.OP_BTN_ASSIGN: "assign",
+    ids.OP_BTN_REASSIGN: "reassign",
+    ids.OP_BTN_ESCALATE: "escalate",
+    ids.OP_BTN_NOTE: "note",
+    ids.OP_BTN_START: "start_work",
+    ids.OP_BTN_RESOLVE: "resolve",
+    ids.OP_BTN_CLOSE: "close",
+    ids.OP_BTN_REOPEN: "reopen",
+    ids.OP_BTN_REJECT: "reject",
+    ids.OP_BTN_ACK: "ack_emergency",
+    ids.OP_BTN_DISPATCH: "dispatch",
+    ids.OP_BTN_ON_SCENE: "on_scene",
+    ids.OP_BTN_EM_DONE: "resolve_emergency",
+    ids.OP_BTN_FALSE: "false_alarm",
 }
+
+
+def _selected_item(selected) -> tuple[str, int] | None:
+    """(kind, id) of the selection the browser sent, or None when it is missing or malformed."""
+    if not isinstance(selected, dict):
+        return None
+    kind, item_id = selected.get("kind"), selected.get("id")
+    if kind not in ("complaint", "emergency") or not isinstance(item_id, int) or isinstance(item_id, bool):
+        return None
+    return kind, item_id
+
+
+def _int_or_none(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @callbacks.callback(
@@ -294,36 +262,21 @@ ACTIONS = {
     Input(ids.OP_SELECTED, "data"),
 )
 def offer_buttons(selected):
-    """Show only the moves that can succeed for the selected item and this role (domain/console.py)."""
-    selected = selected or {}
-    role = current_role()
+    """Show only the moves that can succeed for the selected item and this user (the policy's answer)."""
+    selected = selected if isinstance(selected, dict) else {}
+    actor = current_actor()
     return [
         not offered(
-            permission,
-            role=role,
+            action,
+            role=actor.role if actor else None,
+            actor_agency=actor.agency_code if actor else None,
             kind=selected.get("kind"),
             status=selected.get("status"),
-            escalation_level=selected.get("level") or 0,
+            escalation_level=_int_or_none(selected.get("level")) or 0,
+            item_agency=selected.get("agency"),
         )
-        for permission, *_rest in ACTIONS.values()
+        for action in ACTIONS.values()
     ]
-
-
-def _merge_plan(original_id: int):
-    def run(s, sel, _agency, _note, actor, role, now):
-        return list(
-            actions.merge_duplicate(
-                s,
-                duplicate_id=sel["id"],
-                original_id=original_id,
-                actor=actor,
-                role=role,
-                now=now,
-                expected_version=sel.get("version"),
-            )
-        )
-
-    return ("merge", "complaint", False, False, run)
 
 
 def _bad(text: str):
@@ -354,42 +307,39 @@ def _done_text(outcome, lang: str) -> str:
     prevent_initial_call=True,
 )
 def act(*args):
+    """Turn the click into an ActionRequest for the gate; show its answer in the user's language."""
     selected, agency, note, done, lang = args[-5:]
+    done = _int_or_none(done) or 0
     trigger = ctx.triggered_id
+    original_id = None
     if isinstance(trigger, dict) and trigger.get("type") == ids.OP_MERGE:
         if not ctx.triggered or not ctx.triggered[0].get("value"):
             raise PreventUpdate  # merge buttons appearing with the detail are not clicks
-        plan = _merge_plan(int(trigger["id"]))
+        action, original_id = "merge", _int_or_none(trigger.get("id"))
     else:
-        plan = ACTIONS.get(trigger)
-    if plan is None:
+        action = ACTIONS.get(trigger)
+    if action is None:
         raise PreventUpdate
-    permission, kind, needs_agency, needs_note, run = plan
-    note = (note or "").strip() or None
-    role = current_role()
-    if not may_do(role, permission):
-        return _bad(t("op_msg_forbidden", lang)), no_update, no_update
-    if not selected:
+    item = _selected_item(selected)
+    if item is None:
         return _bad(t("op_msg_pick", lang)), no_update, no_update
-    if kind is not None and selected["kind"] != kind:
-        return _bad(t("op_msg_wrong_kind", lang)), no_update, no_update
-    if needs_agency and not agency:
-        return _bad(t("op_msg_agency", lang)), no_update, no_update
-    if needs_note and not note:
-        return _bad(t("op_msg_note", lang)), no_update, no_update
+    request = ActionRequest(
+        action=action,
+        item_kind=item[0],
+        item_id=item[1],
+        expected_version=_int_or_none(selected.get("version")),
+        note=note if isinstance(note, str) else None,
+        agency_code=agency if isinstance(agency, str) else None,
+        original_id=original_id,
+    )
     svc = services()
     try:
-        with svc.Session.begin() as s:
-            outcomes = run(s, selected, agency, note, _actor(), role, now_utc())
+        outcomes = run_action(svc.Session, svc.redis, svc.keys, current_actor() or Actor("-", None), request, now=now_utc())
     except ConcurrentChange as exc:
-        return _bad(t("op_msg_refreshed", lang, msg=exc)), (done or 0) + 1, no_update
-    except actions.Forbidden:
-        return _bad(t("op_msg_forbidden", lang)), no_update, no_update
+        return _bad(t("op_msg_refreshed", lang, msg=exc.message(lang))), done + 1, no_update
     except ActionRefused as exc:
-        return _bad(str(exc)), no_update, no_update
-    for outcome in outcomes:
-        announce(svc.redis, svc.keys, outcome, svc.Session)
-    return html.P(_done_text(outcomes[0], lang), className="msg ok"), (done or 0) + 1, ""
+        return _bad(exc.message(lang)), no_update, no_update
+    return html.P(_done_text(outcomes[0], lang), className="msg ok"), done + 1, ""
 
 
 callbacks.clientside(

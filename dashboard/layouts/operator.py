@@ -20,7 +20,8 @@ from dashboard.queue_grid import queue_grid
 from dashboard.services import services
 from data_access.queue import agencies, categories, kecamatan_list
 from domain.live_events import SOCKET_EVENT, SOCKET_NAMESPACE
-from domain.roles import may_do, may_view
+from domain.policy import may_do
+from domain.roles import may_view
 
 STATUSES = ("baru", "dibaca", "diteruskan", "dikerjakan", "selesai", "ditutup", "ditolak")
 
@@ -155,8 +156,10 @@ def layout(lang: str = "id", **_query):
                                 children=[
                                     _button(ids.OP_BTN_READ, "op_btn_read", lang),
                                     _button(ids.OP_BTN_ASSIGN, "op_btn_assign", lang),
+                                    _button(ids.OP_BTN_REASSIGN, "op_btn_reassign", lang, kind="secondary"),
                                     _button(ids.OP_BTN_ESCALATE, "op_btn_escalate", lang, role, "escalate", "warn"),
                                     _button(ids.OP_BTN_NOTE, "op_btn_note", lang, role, "note"),
+                                    _button(ids.OP_BTN_START, "op_btn_start", lang, role, "start_work", "secondary"),
                                     _button(ids.OP_BTN_RESOLVE, "op_btn_resolve", lang),
                                     _button(ids.OP_BTN_CLOSE, "op_btn_close", lang, role, "close"),
                                     _button(ids.OP_BTN_REOPEN, "op_btn_reopen", lang, role, "reopen", "secondary"),

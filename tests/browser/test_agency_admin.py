@@ -11,7 +11,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app import create_dash
 from dashboard.auth import now_utc
-from data_access.actions import announce, change_status
+from data_access.actions import announce
 from data_access.db import make_engine, make_session_factory
 from data_access.models import AdminChange, Category, Complaint
 from data_access.streams import StreamKeys
@@ -20,7 +20,7 @@ from devtools.servers import prepare_database
 from live.relay import LiveRelay
 from tests.browser.helpers import browser_login
 from tests.conftest import ARTIFACTS
-from tests.integration.helpers import BackgroundWorker, complaint, wait_for, worker_settings, xadd_all
+from tests.integration.helpers import BackgroundWorker, complaint, move, wait_for, worker_settings, xadd_all
 
 TOKEN = "uji-dinding-opd"
 PASSWORD = "kata-sandi-opd-uji-1"
@@ -54,7 +54,7 @@ def stack(redis_server, tmp_path, stream_prefix):
         with Session.begin() as s:
             ids = {c.title: c.id for c in s.query(Complaint)}
             for title, agency in (("Jalan DPUPR berlubang", "DPUPR"), ("Sampah milik DLH", "DLH")):
-                change_status(
+                move(
                     s,
                     item_kind="complaint",
                     item_id=ids[title],
@@ -95,7 +95,7 @@ def test_agency_sees_only_its_items_and_marks_one_in_progress(dash_duo, stack):
 
     # an operator forwards the second road complaint: it appears live, no reload
     with Session.begin() as s:
-        out = change_status(
+        out = move(
             s,
             item_kind="complaint",
             item_id=ids["Jalan kedua DPUPR"],

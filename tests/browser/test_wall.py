@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import socketio
 
 from app import create_dash
-from data_access.actions import acknowledge_emergency, announce
+from data_access.actions import ActionRequest, Actor, announce, perform
 from data_access.db import make_engine, make_session_factory
 from data_access.models import Emergency
 from data_access.streams import StreamKeys
@@ -70,7 +70,9 @@ def test_emergency_alarms_until_acknowledged(dash_duo, stack):
     Session = make_session_factory(make_engine(settings.database_url))
     with Session.begin() as s:
         eid = s.query(Emergency.id).filter(Emergency.event_id == "e-7").scalar()
-        outcome = acknowledge_emergency(s, emergency_id=eid, actor="operator:uji", now=datetime.now(UTC))
+        (outcome,) = perform(
+            s, Actor("operator:uji", "operator"), ActionRequest("ack_emergency", "emergency", eid), now=datetime.now(UTC)
+        )
     announce(r, StreamKeys(settings.stream_prefix), outcome, Session)
     dash_duo.wait_for_class_to_equal("#wall-root", "wall", timeout=10)
     assert not dash_duo.find_elements(".bcc-sos.pulsing")

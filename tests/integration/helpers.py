@@ -196,3 +196,54 @@ def login_client(client, username: str, password: str):
     client.get("/masuk")
     token = client.get_cookie("bcc_csrf").value
     return client.post("/masuk", data={"username": username, "password": password, "csrf_token": token})
+
+
+def move(
+    session,
+    *,
+    item_kind: str,
+    item_id: int,
+    to_status: str,
+    now,
+    actor: str = "supervisor:uji",
+    role: str | None = None,
+    agency_code: str | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
+):
+    """Put an item in `to_status` through the action gate, as a test's setup step: the action is the
+    policy's rule for that move (assign/reassign when an agency is given). The role defaults to the
+    actor name's prefix when it is a supervisor's or operator's, else supervisor."""
+    from data_access.actions import ActionRequest, Actor, perform
+    from data_access.models import Complaint, Emergency
+    from domain.policy import RULES
+
+    prefix = actor.split(":", 1)[0]
+    role = role or (prefix if prefix in ("supervisor", "operator", "agency") else "supervisor")
+    item = session.get(Complaint if item_kind == "complaint" else Emergency, item_id)
+    candidates = [
+        r
+        for r in RULES
+        if r.kind == item_kind
+        and r.changes_state
+        and r.action != "merge"
+        and item.status in r.from_statuses
+        and r.target(item.status) == to_status
+        and (r.to_status is not None or r.action == "reopen")
+    ]
+    if not candidates:
+        raise AssertionError(f"no action moves {item_kind} from {item.status} to {to_status}")
+    rule = candidates[0]
+    own_agency = agency_code or getattr(item, "agency_code", None) if role == "agency" else None
+    if rule.needs_agency and agency_code is None:
+        agency_code = getattr(item, "suggested_agency_code", None) or "DPUPR"
+    request = ActionRequest(
+        rule.action,
+        item_kind,
+        item_id,
+        expected_version=expected_version,
+        note=note or ("uji" if rule.needs_note else None),
+        agency_code=agency_code if rule.needs_agency else None,
+    )
+    (outcome, *_rest) = perform(session, Actor(actor, role, own_agency), request, now=now)
+    return outcome

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 
-from data_access.actions import announce, change_status
+from data_access.actions import announce
 from data_access.announcements import deliver_pending
 from data_access.db import make_engine, make_session_factory
 from data_access.models import StatusChange
 from data_access.streams import StreamKeys
-from tests.integration.helpers import complaint, run_until_idle, worker_settings, xadd_all
+from tests.integration.helpers import complaint, move, run_until_idle, worker_settings, xadd_all
 
 
 def _seeded(redis_server, migrated_url, stream_prefix):
@@ -25,7 +25,7 @@ def _seeded(redis_server, migrated_url, stream_prefix):
 
 def _act(Session, item_id, now):
     with Session.begin() as s:
-        return change_status(s, item_kind="complaint", item_id=item_id, to_status="dibaca", actor="operator:a", now=now)
+        return move(s, item_kind="complaint", item_id=item_id, to_status="dibaca", actor="operator:a", now=now)
 
 
 def test_action_during_a_redis_outage_is_sent_later_exactly_once(redis_server, migrated_url, stream_prefix):

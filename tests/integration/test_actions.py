@@ -8,11 +8,11 @@ import pytest
 import redis
 
 from dashboard.auth import now_utc
-from data_access.actions import ActionRefused, ConcurrentChange, announce, change_status
+from data_access.actions import ActionRefused, ActionRequest, Actor, ConcurrentChange, announce, perform
 from data_access.db import make_engine, make_session_factory
 from data_access.models import Complaint, StatusChange
 from data_access.streams import StreamKeys
-from tests.integration.helpers import complaint, run_until_idle, worker_settings, xadd_all
+from tests.integration.helpers import complaint, move, run_until_idle, worker_settings, xadd_all
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_two_operators_at_once_exactly_one_wins(one_complaint):
             s.get(Complaint, cid)  # both see version 1
             barrier.wait()
             try:
-                out = change_status(
+                out = move(
                     s,
                     item_kind="complaint",
                     item_id=cid,
@@ -73,17 +73,19 @@ def test_two_operators_at_once_exactly_one_wins(one_complaint):
 
 def test_forbidden_transition_is_refused_with_a_clear_message(one_complaint):
     Session, cid, _r, _keys = one_complaint
-    with Session.begin() as s, pytest.raises(ActionRefused, match="tidak dapat diubah dari 'baru' ke 'ditutup'"):
-        change_status(s, item_kind="complaint", item_id=cid, to_status="ditutup", actor="operator:a", now=now_utc())
+    request = ActionRequest("close", "complaint", cid)
+    with Session.begin() as s, pytest.raises(ActionRefused, match="tidak dapat diubah dari 'baru' dengan tindakan 'close'") as e:
+        perform(s, Actor("operator:a", "operator"), request, now=now_utc())
+    assert e.value.message("en") == f"#{cid} cannot go from 'baru' with 'close'"
 
 
 def test_action_is_audited_and_announced(one_complaint):
     Session, cid, r, keys = one_complaint
     with Session.begin() as s:
-        first = change_status(s, item_kind="complaint", item_id=cid, to_status="dibaca", actor="operator:a", now=now_utc())
+        first = move(s, item_kind="complaint", item_id=cid, to_status="dibaca", actor="operator:a", now=now_utc())
     announce(r, keys, first, Session)
     with Session.begin() as s:
-        again = change_status(
+        again = move(
             s, item_kind="complaint", item_id=cid, to_status="diteruskan", actor="operator:a", now=now_utc(), agency_code="DPUPR"
         )
     announce(r, keys, again, Session)

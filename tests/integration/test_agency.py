@@ -8,13 +8,21 @@ import pytest
 import redis
 
 from dashboard.auth import now_utc
-from data_access.actions import ActionRefused, ConcurrentChange, change_status
-from data_access.agency import AgencyItem, NotYourItem, agency_change_status, agency_item, agency_queue
+from data_access.actions import ActionRefused, ActionRequest, Actor, ConcurrentChange, NotYourItem, perform
+from data_access.agency import AgencyItem, agency_item, agency_queue
 from data_access.db import make_engine, make_session_factory
 from data_access.models import Complaint, StatusChange
-from tests.integration.helpers import complaint, run_until_idle, worker_settings, xadd_all
+from tests.integration.helpers import complaint, move, run_until_idle, worker_settings, xadd_all
 
 REPORTER = ("1275010101900001", "Budi Siregar", "081234567890")
+
+
+def agency_change_status(s, *, agency_code, item_id, to_status, actor, now, note=None, expected_version=None):
+    """The agency view's two buttons, as the gate sees them: an agency actor with its own agency."""
+    action = {"dikerjakan": "start_work", "selesai": "resolve", "ditolak": "reject"}[to_status]
+    request = ActionRequest(action, "complaint", item_id, expected_version=expected_version, note=note)
+    (outcome,) = perform(s, Actor(actor, "agency", agency_code), request, now=now)
+    return outcome
 
 
 @pytest.fixture
@@ -29,7 +37,7 @@ def assigned(redis_server, migrated_url, stream_prefix):
         for c in s.query(Complaint).order_by(Complaint.id):
             ids[c.title] = c.id
         for title, agency in (("Masalah 1", "DPUPR"), ("Masalah 2", "DPUPR"), ("Masalah 3", "DLH")):
-            change_status(
+            move(
                 s,
                 item_kind="complaint",
                 item_id=ids[title],
@@ -73,7 +81,7 @@ def test_agency_marks_in_progress_then_done_with_a_note(assigned):
             s, agency_code="DPUPR", item_id=cid, to_status="dikerjakan", actor="agency:dpupr", now=now_utc()
         )
     assert (out.from_status, out.to_status, out.agency_code) == ("diteruskan", "dikerjakan", "DPUPR")
-    with Session.begin() as s, pytest.raises(ActionRefused, match="catatan"):
+    with Session.begin() as s, pytest.raises(ActionRefused, match="catatan wajib"):
         agency_change_status(
             s, agency_code="DPUPR", item_id=cid, to_status="selesai", actor="agency:dpupr", now=now_utc(), note=" "
         )
@@ -106,7 +114,7 @@ def test_agency_cannot_move_another_agencys_or_an_unassigned_item(assigned, titl
 
 def test_agency_may_not_use_other_moves(assigned):
     Session, ids = assigned
-    with Session.begin() as s, pytest.raises(ActionRefused, match="tidak dapat mengubah status ke 'ditolak'"):
+    with Session.begin() as s, pytest.raises(ActionRefused, match="tidak berwenang: reject"):
         agency_change_status(
             s, agency_code="DPUPR", item_id=ids["Masalah 1"], to_status="ditolak", actor="agency:dpupr", now=now_utc(), note="x"
         )
@@ -117,7 +125,7 @@ def test_item_reassigned_meanwhile_is_refused(assigned):
     Session, ids = assigned
     cid = ids["Masalah 2"]
     with Session.begin() as s:
-        change_status(
+        move(
             s, item_kind="complaint", item_id=cid, to_status="diteruskan", actor="supervisor:sv", now=now_utc(), agency_code="DLH"
         )
     with Session.begin() as s, pytest.raises(NotYourItem):

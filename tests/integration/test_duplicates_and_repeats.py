@@ -8,12 +8,11 @@ import pytest
 import redis
 
 from dashboard.auth import now_utc
-from data_access.actions import change_status
 from data_access.db import make_engine, make_session_factory
 from data_access.duplicates import duplicate_candidates
 from data_access.models import Complaint, Emergency
 from data_access.queue import repeat_false_alarms
-from tests.integration.helpers import T0, complaint, emergency, run_until_idle, worker_settings, xadd_all
+from tests.integration.helpers import T0, complaint, emergency, move, run_until_idle, worker_settings, xadd_all
 
 
 def _at(days: float) -> str:
@@ -44,10 +43,10 @@ def db(redis_server, migrated_url, stream_prefix):
     Session = make_session_factory(make_engine(migrated_url))
     with Session.begin() as s:
         by_title = {c.title: c.id for c in s.query(Complaint)}
-        change_status(s, item_kind="complaint", item_id=by_title["ditolak"], to_status="ditolak", actor="t", now=now_utc())
+        move(s, item_kind="complaint", item_id=by_title["ditolak"], to_status="ditolak", actor="t", now=now_utc())
         em = {e.event_id: e.id for e in s.query(Emergency)}
         for key in ("e-1", "e-2"):
-            change_status(s, item_kind="emergency", item_id=em[key], to_status="palsu", actor="t", now=now_utc())
+            move(s, item_kind="emergency", item_id=em[key], to_status="palsu", actor="t", now=now_utc())
     return Session, by_title, em
 
 

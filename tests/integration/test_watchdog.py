@@ -11,13 +11,12 @@ from datetime import timedelta
 import pytest
 import redis
 
-from data_access.actions import change_status
 from data_access.db import make_engine, make_session_factory
 from data_access.models import Complaint, StatusChange
 from data_access.streams import StreamKeys
 from ingest.watchdog import SlaWatchdog
 from ingest.worker import IngestWorker
-from tests.integration.helpers import T0, complaint, run_until_idle, wait_for, worker_settings, xadd_all
+from tests.integration.helpers import T0, complaint, move, run_until_idle, wait_for, worker_settings, xadd_all
 
 ACTOR = "sistem:pengawas"
 
@@ -33,14 +32,10 @@ def world(redis_server, migrated_url, stream_prefix):
     with Session.begin() as s:
         ids = {c.title: c.id for c in s.query(Complaint)}
         at = T0 + timedelta(minutes=2)
-        change_status(s, item_kind="complaint", item_id=ids["b"], to_status="dibaca", actor="operator:a", now=at)
-        change_status(
-            s, item_kind="complaint", item_id=ids["c"], to_status="diteruskan", actor="operator:a", now=at, agency_code="DPUPR"
-        )
-        change_status(
-            s, item_kind="complaint", item_id=ids["d"], to_status="diteruskan", actor="operator:a", now=at, agency_code="DPUPR"
-        )
-        change_status(s, item_kind="complaint", item_id=ids["d"], to_status="dikerjakan", actor="agency:d", now=at)
+        move(s, item_kind="complaint", item_id=ids["b"], to_status="dibaca", actor="operator:a", now=at)
+        move(s, item_kind="complaint", item_id=ids["c"], to_status="diteruskan", actor="operator:a", now=at, agency_code="DPUPR")
+        move(s, item_kind="complaint", item_id=ids["d"], to_status="diteruskan", actor="operator:a", now=at, agency_code="DPUPR")
+        move(s, item_kind="complaint", item_id=ids["d"], to_status="dikerjakan", actor="agency:d", now=at)
     keys = StreamKeys(stream_prefix)
     dog = SlaWatchdog(Session=Session, client=r, keys=keys, clock=lambda: T0, every_s=0, stop=threading.Event())
     return Session, ids, dog, r, keys
@@ -99,7 +94,7 @@ def test_due_states_and_escalations_follow_the_policy(world):
 def test_closed_items_are_left_alone(world):
     Session, ids, dog, _r, _keys = world
     with Session.begin() as s:
-        change_status(s, item_kind="complaint", item_id=ids["a"], to_status="ditolak", actor="supervisor:s", now=T0, note="spam")
+        move(s, item_kind="complaint", item_id=ids["a"], to_status="ditolak", actor="supervisor:s", now=T0, note="spam")
     dog.tick(T0 + timedelta(days=400))
     assert _levels(Session, ids)["a"] == (0, "tepat")
 

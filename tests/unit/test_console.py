@@ -1,11 +1,17 @@
-"""The console offers exactly the moves the lifecycle and the role allow."""
+"""The console offers exactly the moves the policy allows for the item and the user."""
 
 from __future__ import annotations
 
 import pytest
 
-from domain.console import _MOVES, offered
-from domain.lifecycle import COMPLAINT_TRANSITIONS, EMERGENCY_TRANSITIONS
+from domain.console import offered
+from domain.policy import RULES
+
+STATE_ACTIONS = sorted({r.action for r in RULES if r.changes_state})
+
+
+def _shown(role, kind, status, **kw):
+    return {a for a in STATE_ACTIONS if offered(a, role=role, kind=kind, status=status, **kw)}
 
 
 def test_nothing_selected_offers_nothing():
@@ -13,12 +19,17 @@ def test_nothing_selected_offers_nothing():
 
 
 def test_new_complaint_for_an_operator():
-    shown = {p for p in [*_MOVES, "note"] if offered(p, role="operator", kind="complaint", status="baru")}
-    assert shown == {"mark_read", "assign", "escalate", "note"}  # reject is a supervisor's
+    assert _shown("operator", "complaint", "baru") == {"mark_read", "assign", "escalate", "note", "merge"}
 
 
 def test_new_complaint_for_a_supervisor_includes_reject():
     assert offered("reject", role="supervisor", kind="complaint", status="baru")
+
+
+def test_an_assigned_complaint_is_reassigned_by_a_supervisor_only():
+    assert not offered("assign", role="supervisor", kind="complaint", status="diteruskan")
+    assert offered("reassign", role="supervisor", kind="complaint", status="diteruskan")
+    assert not offered("reassign", role="operator", kind="complaint", status="diteruskan")
 
 
 def test_emergency_buttons_never_on_a_complaint_and_vice_versa():
@@ -26,9 +37,8 @@ def test_emergency_buttons_never_on_a_complaint_and_vice_versa():
     assert not offered("mark_read", role="operator", kind="emergency", status="baru")
 
 
-def test_unacknowledged_emergency_offers_ack_and_false_alarm_only():
-    shown = {p for p in _MOVES if offered(p, role="operator", kind="emergency", status="baru")}
-    assert shown == {"ack_emergency", "false_alarm"}
+def test_unacknowledged_emergency_offers_ack_false_alarm_and_note():
+    assert _shown("operator", "emergency", "baru") == {"ack_emergency", "false_alarm", "note"}
 
 
 def test_escalation_stops_at_the_top_and_on_closed_items():
@@ -43,16 +53,13 @@ def test_reopen_for_supervisors_on_finished_items(status):
     assert not offered("reopen", role="operator", kind="complaint", status=status)
 
 
-@pytest.mark.parametrize("kind,table", [("complaint", COMPLAINT_TRANSITIONS), ("emergency", EMERGENCY_TRANSITIONS)])
-def test_a_status_move_is_offered_only_where_the_lifecycle_allows_it(kind, table):
-    for status, targets in table.items():
-        for permission, (item_kind, target) in _MOVES.items():
-            if item_kind != kind or target is None:
-                continue
-            expected = target in targets and not (permission == "mark_read" and status != "baru")
-            assert offered(permission, role="supervisor", kind=kind, status=status) == expected, (status, permission)
-
-
 def test_a_rejected_report_is_not_marked_read_again_from_the_console():
     assert not offered("mark_read", role="supervisor", kind="complaint", status="ditolak")
     assert offered("reopen", role="supervisor", kind="complaint", status="ditolak")
+
+
+def test_an_agency_is_offered_moves_on_its_own_items_only():
+    own = dict(item_agency="DISHUB", actor_agency="DISHUB")
+    assert _shown("agency", "complaint", "diteruskan", **own) == {"start_work", "resolve", "note"}
+    assert _shown("agency", "complaint", "diteruskan", item_agency="DISHUB", actor_agency="DPUPR") == set()
+    assert _shown("mayor", "complaint", "baru") == set() and _shown("admin", "emergency", "baru") == set()
