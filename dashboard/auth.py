@@ -174,6 +174,7 @@ def init_auth(server: Flask, *, production: bool) -> None:
                     now=now,
                     client_address=get_remote_address() or "-",
                     lock_after=_settings().sign_in_lock_after,
+                    keep_attempts=timedelta(days=_settings().sign_in_keep_days),
                 )
         except SQLAlchemyError:
             server.logger.exception("sign-in: database unavailable")

@@ -111,11 +111,21 @@ def _password_matches(stored_hash: str | None, password: str) -> bool:
 
 
 def sign_in(
-    session: Session, *, username: str, password: str, now: datetime, client_address: str, lock_after: int
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    now: datetime,
+    client_address: str,
+    lock_after: int,
+    keep_attempts: timedelta | None = None,
 ) -> SignInResult:
     """Check a sign-in and record it. Every path verifies one argon2 hash (a dummy one for an unknown
     user), so an unknown user, a wrong password and a locked account take the same time and get the
-    same answer from the caller; only the audit row tells them apart."""
+    same answer from the caller; only the audit row tells them apart.
+
+    With `keep_attempts`, a successful sign-in also deletes tries older than that (the audit's
+    retention runs even where no retention job is scheduled; it is one indexed DELETE)."""
     user = session.scalar(select(User).where(User.username == username))
     matches = _password_matches(user.password_hash if user else None, password)
     if user is None or not user.active:
@@ -131,6 +141,8 @@ def sign_in(
             user.failed_sign_ins = 0
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
+        if keep_attempts is not None:
+            prune_sign_in_attempts(session, now=now, keep=keep_attempts)
     record_sign_in_attempt(session, at=now, username=username, client_address=client_address, outcome=outcome)
     session.flush()
     return SignInResult(outcome, _info(user) if outcome == rules.OK else None)

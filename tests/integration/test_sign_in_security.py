@@ -193,6 +193,20 @@ def test_old_sign_in_rows_are_pruned(make_app):
         assert sorted(s.scalars(select(SignInAttempt.username))) == ["d1", "d179"]
 
 
+def test_a_successful_sign_in_prunes_what_is_older_than_the_retention(make_app):
+    build, Session = make_app
+    with Session.begin() as s:
+        for days in (200, 5):
+            record_sign_in_attempt(s, at=now_utc() - timedelta(days=days), username=f"d{days}", client_address="-", outcome="ok")
+    client = build(sign_in_keep_days=180, **RELAXED).server.test_client()
+    assert _try(client, "u-mayor", "salah-kata-sandi").status_code == 401
+    with Session() as s:
+        assert s.scalar(select(func.count()).select_from(SignInAttempt).where(SignInAttempt.username == "d200")) == 1
+    assert _try(client, "u-mayor", PASSWORD).status_code == 302
+    with Session() as s:
+        assert sorted(s.scalars(select(SignInAttempt.username))) == ["d5", "u-mayor", "u-mayor"]
+
+
 def test_sign_in_starts_a_new_session_and_logout_makes_the_old_cookie_worthless(make_app):
     build, _Session = make_app
     client = build(**RELAXED).server.test_client()
@@ -261,3 +275,14 @@ def test_wall_kiosks_have_no_idle_timeout_and_a_secure_cookie_in_production(make
     dev = build(wall_token="dinding-uji").server.test_client()
     dev_cookie = next(h for h in dev.get("/wall?token=dinding-uji").headers.getlist("Set-Cookie") if h.startswith("bcc_wall="))
     assert "Secure" not in dev_cookie
+
+
+def test_with_redis_down_sign_in_works_and_is_still_throttled_in_the_process(migrated_url, stream_prefix):
+    Session = make_session_factory(make_engine(migrated_url))
+    with Session.begin() as s:
+        create_role_users(s, password=PASSWORD, now=now_utc())
+    settings = worker_settings("redis://127.0.0.1:1/0", migrated_url, stream_prefix, sign_in_limit_account="3/minute")
+    client = create_dash(settings).server.test_client()
+    assert _try(client, "u-mayor", PASSWORD).status_code == 302
+    assert [_try(client, "u-admin", "salah-kata-sandi").status_code for _ in range(3)] == [401] * 3
+    assert _try(client, "u-admin", PASSWORD).status_code == 429
