@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from app import create_dash
@@ -36,6 +37,8 @@ def make_app(redis_server, migrated_url, stream_prefix):
     def build(**settings):
         return create_dash(worker_settings(redis_server.url, migrated_url, stream_prefix, **settings))
 
+    build.redis = redis.Redis.from_url(redis_server.url)
+    build.prefix = stream_prefix
     return build, Session
 
 
@@ -82,6 +85,7 @@ def test_thirty_quick_wrong_passwords_are_throttled_and_lock_the_account_until_a
     codes = [_try(client, "u-mayor", f"salah-{i:02d}-kata-sandi").status_code for i in range(30)]
     assert time.monotonic() - started < 60, "the 30 tries must fall in one throttle window"
     assert codes == [401] * 12 + [429] * 18
+    assert build.redis.keys(f"LIMITS:LIMITER/{build.prefix}sign-in/*"), "the throttle counts in Redis, not in the process"
     throttled = _try(client, "u-mayor", PASSWORD)
     assert throttled.status_code == 429 and "Terlalu banyak percobaan masuk" in throttled.get_data(as_text=True)
     assert "Traceback" not in throttled.get_data(as_text=True) and throttled.headers["Retry-After"] == "60"
