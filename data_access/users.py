@@ -69,7 +69,8 @@ def create_user(
 
 
 def authenticate(session: Session, *, username: str, password: str) -> UserInfo | None:
-    """The user when the password is right and the account active; None otherwise (same timing)."""
+    """The user when the password is right and the account active and not locked; None otherwise (same
+    timing). A plain check that counts and records nothing: the login page uses `sign_in`."""
     user = session.scalar(select(User).where(User.username == username))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
