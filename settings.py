@@ -50,6 +50,14 @@ class Settings:
     tile_url: str = ""
     # wall screens: read-only kiosk token (URL ?token=… or cookie); no token, no data
     wall_token: str = "dinding-demo"
+    # sign-in (docs/security.md): throttles on POST /masuk (Flask-Limiter notation, kept in Redis),
+    # lockout after this many wrong passwords in a row (0: never), idle timeout of signed-in
+    # sessions in minutes (0: none; wall kiosks have no session), days the sign-in audit is kept
+    sign_in_limit_account: str = "5/minute"
+    sign_in_limit_address: str = "20/minute"
+    sign_in_lock_after: int = 10
+    idle_timeout_min: float = 30.0
+    sign_in_keep_days: int = 180
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -66,6 +74,17 @@ def _flag(value: str) -> bool:
     if text in {"0", "false", "no", "off"}:
         return False
     raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
+def _rate_limit(value: str) -> str:
+    """A Flask-Limiter rate such as `5/minute` or `5 per minute;100/day`, checked when read."""
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        raise ValueError("expected a rate such as 5/minute") from exc
+    return value
 
 
 _ENV_MAP = {
@@ -89,6 +108,11 @@ _ENV_MAP = {
     "ACTIONS_KEEP_DAYS": ("actions_keep_days", float),
     "MAP_TILE_URL": ("tile_url", str),
     "WALL_TOKEN": ("wall_token", str),
+    "BCC_SIGN_IN_LIMIT_ACCOUNT": ("sign_in_limit_account", _rate_limit),
+    "BCC_SIGN_IN_LIMIT_ADDRESS": ("sign_in_limit_address", _rate_limit),
+    "BCC_SIGN_IN_LOCK_AFTER": ("sign_in_lock_after", int),
+    "BCC_IDLE_TIMEOUT_MIN": ("idle_timeout_min", float),
+    "BCC_SIGN_IN_KEEP_DAYS": ("sign_in_keep_days", int),
 }
 
 

@@ -1,4 +1,5 @@
-/* Sends the CSRF token with every same-origin POST (Dash callbacks included). Written for this project. */
+/* Sends the CSRF token with every same-origin POST (Dash callbacks included), and goes to the login
+   page when the server says the session ended (idle timeout: X-BCC-Signed-Out). Written for this project. */
 (function () {
   "use strict";
   function token() {
@@ -16,6 +17,12 @@
       if (!headers.has("X-CSRFToken")) { headers.set("X-CSRFToken", token()); }
       init.headers = headers;
     }
-    return original.call(this, input, init);
+    return original.call(this, input, init).then(function (response) {
+      if (sameOrigin && response.headers && response.headers.get("X-BCC-Signed-Out") === "idle") {
+        var here = window.location.pathname + window.location.search;
+        window.location.assign("/masuk?habis=1&next=" + encodeURIComponent(here));
+      }
+      return response;
+    });
   };
 })();

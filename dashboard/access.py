@@ -14,9 +14,19 @@ def token_matches(given: str | None, expected: str) -> bool:
 
 
 def remember_wall_token(response: Response) -> Response:
-    """First visit with /wall?token=…: keep the token in a cookie so a reload needs no URL."""
+    """First visit with /wall?token=…: keep the token in a cookie so a reload needs no URL.
+
+    `Secure` in production, like the session cookie: the token is a credential and must not travel
+    over plain HTTP."""
     if request.path == "/wall" and "token" in request.args:
         settings = current_app.extensions["bcc"].settings
         if token_matches(request.args["token"], settings.wall_token):
-            response.set_cookie(WALL_COOKIE, request.args["token"], max_age=365 * 24 * 3600, httponly=True, samesite="Lax")
+            response.set_cookie(
+                WALL_COOKIE,
+                request.args["token"],
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.production,
+            )
     return response

@@ -6,7 +6,8 @@
 
 Only the report's roles may download (a GET that changes nothing, so no CSRF token is needed);
 a bad date is a 400 with a sentence that says what is wrong. The item CSV carries no NIK, no
-reporter name or phone and no citizen free text.
+reporter name or phone and no citizen free text, and no text cell that a spreadsheet would run
+as a formula.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from data_access.reports import ITEM_COLUMNS, ReportFilter, build_report, export
 from domain.report_kpi import LeagueRow
 from domain.report_period import Period, PeriodError, parse_day
 from domain.roles import may_view
+from domain.spreadsheet_safety import neutralise_row
 
 PAGE = "/laporan"
 GROUPS = ("infrastruktur", "pelayanan", "lainnya")
@@ -68,8 +70,9 @@ def filter_from_args(args) -> ReportFilter:
     )
 
 
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
+def _pct(value: float | None) -> float | str:
+    """A share as a percentage number with one decimal (a number, so the CSV guard leaves it alone)."""
+    return "" if value is None else round(value * 100, 1)
 
 
 def _blank(value) -> str | int:
@@ -102,17 +105,21 @@ def agency_rows(rows: Iterable[LeagueRow], agency_names: dict[str, str]) -> Iter
             _pct(r.score),
             prev.received if prev else 0,
             _pct(r.previous_score),
-            "" if r.trend is None else f"{r.trend * 100:.1f}",
+            _pct(r.trend),
         ]
 
 
 def csv_text(header: Iterable[str], rows: Iterable[Sequence]) -> Iterator[str]:
-    """CSV in chunks of about 64 KB, so a large export streams instead of building in memory (None → empty)."""
+    """CSV in chunks of about 64 KB, so a large export streams instead of building in memory (None → empty).
+
+    Every text cell goes through the formula guard (domain/spreadsheet_safety.py): names and ids
+    typed by admins or sent by channels never become live spreadsheet formulas.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow(neutralise_row(header))
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(neutralise_row(row))
         if buf.tell() > 65536:
             yield buf.getvalue()
             buf.seek(0)

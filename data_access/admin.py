@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access.models import AdminChange, Agency, Category, ResponderPost, User
-from data_access.users import create_user, generate_password, set_password
+from data_access.users import create_user, generate_password, set_password, unlock_user
 from domain import admin_rules as rules
 from domain.roles import Role
 from geo import AreaIndex
@@ -68,6 +68,8 @@ class UserRow:
     role: str
     agency_code: str | None
     active: bool
+    locked_at: datetime | None = None  # locked after repeated wrong passwords (docs/security.md)
+    failed_sign_ins: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,10 @@ class PostRow:
 def list_users(session: Session) -> list[UserRow]:
     """Accounts without their password hashes."""
     users = session.scalars(select(User).order_by(User.username)).all()
-    return [UserRow(u.id, u.username, u.display_name, u.role, u.agency_code, u.active) for u in users]
+    return [
+        UserRow(u.id, u.username, u.display_name, u.role, u.agency_code, u.active, u.locked_at, u.failed_sign_ins or 0)
+        for u in users
+    ]
 
 
 def list_agencies(session: Session) -> list[AgencyRow]:
@@ -256,6 +261,22 @@ def reset_account_password(
     set_password(session, user_id=user_id, password=password or generated)
     _audit(session, actor=actor, now=now, entity="user", key=user.username, action="reset_password", changes={})
     return generated
+
+
+def unlock_account(session: Session, *, actor: str, now: datetime, user_id: int) -> str:
+    """Lift a sign-in lockout (and the count of wrong passwords); audited as `unlock`. Returns the username."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise AdminInputError([rules.Problem("adm_err_no_such_user")])
+    username = user.username
+    locked_at, failures = unlock_user(session, user_id=user_id)
+    changes = {}
+    if locked_at is not None:
+        changes["locked_at"] = [locked_at.isoformat(), None]
+    if failures:
+        changes["failed_sign_ins"] = [failures, 0]
+    _audit(session, actor=actor, now=now, entity="user", key=username, action="unlock", changes=changes)
+    return username
 
 
 # --- agencies ----------------------------------------------------------------------------------

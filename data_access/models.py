@@ -106,6 +106,11 @@ class User(Base):
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"), nullable=True)  # for role agency
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # sign-in security (docs/security.md): consecutive wrong passwords, the lockout, and a counter
+    # that every session cookie must match (raised at logout, so an old cookie is worthless)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # --- live items -----------------------------------------------------------------------------
@@ -279,3 +284,16 @@ class AdminChange(Base):
     changes: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # {field: [old, new]}
 
     __table_args__ = (Index("ix_admin_changes_entity", "entity", "entity_key", "at"),)
+
+
+class SignInAttempt(Base):
+    """Every sign-in try: when, the username as typed (cut to 64), from where, and how it ended."""
+
+    __tablename__ = "sign_in_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    username: Mapped[str] = mapped_column(String(64))
+    client_address: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(10))  # ok / wrong / locked / throttled
+
+    __table_args__ = (Index("ix_sign_in_attempts_at", "at"),)

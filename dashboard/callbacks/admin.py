@@ -18,11 +18,13 @@ from dashboard.callbacks import CallbackSet
 from dashboard.i18n import t, wib
 from dashboard.services import services
 from data_access import admin as data
+from data_access.users import recent_sign_in_attempts
 from domain.policy import may_do
 from domain.roles import may_view
 
 callbacks = CallbackSet()
 PARAMS_TO_TRANSLATE = ("field", "what")
+SIGN_INS_SHOWN = 200
 
 
 def _actor() -> str:
@@ -64,7 +66,11 @@ def _bad(text: str):
 
 
 def _user_rows(s) -> list[dict]:
-    return [{"key": f"user-{u.id}", **asdict(u)} for u in data.list_users(s)]
+    return [{"key": f"user-{u.id}", **asdict(u), "locked_at": None, "locked": _locked(u.locked_at)} for u in data.list_users(s)]
+
+
+def _locked(at) -> str:
+    return wib(at, "%d-%m-%Y %H:%M") if at is not None else ""
 
 
 def _agency_rows(s) -> list[dict]:
@@ -99,20 +105,47 @@ def _audit_table(s, lang: str):
     return html.Table(className="streams adm-audit", children=[html.Thead(head), html.Tbody(body)])
 
 
+def _sign_in_table(s, lang: str):
+    """The latest sign-in tries (data_access.users.sign_in writes them): who typed what, from where, how it ended."""
+    head = html.Tr([html.Th(t(k, lang)) for k in ("adm_col_at", "adm_col_username", "adm_col_address", "adm_col_outcome")])
+    body = [
+        html.Tr(
+            className=f"sign-in-{r.outcome}",
+            children=[
+                html.Td(wib(r.at)),
+                html.Td(r.username),
+                html.Td(r.client_address),
+                html.Td(t(f"adm_outcome_{r.outcome}", lang)),
+            ],
+        )
+        for r in recent_sign_in_attempts(s, limit=SIGN_INS_SHOWN)
+    ]
+    return html.Table(className="streams adm-sign-ins", children=[html.Thead(head), html.Tbody(body)])
+
+
 @callbacks.callback(
     Output(ids.ADM_USER_GRID, "rowData"),
     Output(ids.ADM_AGENCY_GRID, "rowData"),
     Output(ids.ADM_CAT_GRID, "rowData"),
     Output(ids.ADM_POST_GRID, "rowData"),
     Output(ids.ADM_AUDIT, "children"),
+    Output(ids.ADM_SIGN_INS, "children"),
     Input(ids.ADM_TABS, "value"),
     State(ids.ADM_LANG, "data"),
 )
 def load_tables(_tab, lang):
     if not may_view(current_role(), "/admin"):
         raise PreventUpdate
+    lang = lang if lang in ("id", "en") else "id"
     with services().Session() as s:
-        return _user_rows(s), _agency_rows(s), _category_rows(s, lang or "id"), _post_rows(s), _audit_table(s, lang or "id")
+        return (
+            _user_rows(s),
+            _agency_rows(s),
+            _category_rows(s, lang),
+            _post_rows(s),
+            _audit_table(s, lang),
+            _sign_in_table(s, lang),
+        )
 
 
 # --- forms filled from the selected row ----------------------------------------------------------
@@ -230,6 +263,7 @@ def _guard(permission: str, lang: str):
     Input(ids.ADM_USER_CREATE, "n_clicks"),
     Input(ids.ADM_USER_SAVE, "n_clicks"),
     Input(ids.ADM_USER_RESET, "n_clicks"),
+    Input(ids.ADM_USER_UNLOCK, "n_clicks"),
     State(ids.ADM_USER_ID, "data"),
     State(ids.ADM_USER_USERNAME, "value"),
     State(ids.ADM_USER_NAME, "value"),
@@ -240,12 +274,12 @@ def _guard(permission: str, lang: str):
     State(ids.ADM_LANG, "data"),
     prevent_initial_call=True,
 )
-def save_user(_create, _save, _reset, user_id, username, name, role, agency, password, active, lang):
+def save_user(_create, _save, _reset, _unlock, user_id, username, name, role, agency, password, active, lang):
     lang = lang or "id"
     if (denied := _guard("admin_users", lang)) is not None:
         return denied, no_update, no_update
     button = ctx.triggered_id
-    if button in (ids.ADM_USER_SAVE, ids.ADM_USER_RESET) and not isinstance(user_id, int):
+    if button in (ids.ADM_USER_SAVE, ids.ADM_USER_RESET, ids.ADM_USER_UNLOCK) and not isinstance(user_id, int):
         return _bad(t("adm_pick_row", lang)), no_update, no_update
     generated = None
     try:
@@ -277,6 +311,9 @@ def save_user(_create, _save, _reset, user_id, username, name, role, agency, pas
                 )
                 message = t("adm_saved", lang, what=row.username)
                 who = row.username
+            elif button == ids.ADM_USER_UNLOCK:
+                who = data.unlock_account(s, actor=_actor(), now=now_utc(), user_id=user_id)
+                message = t("adm_unlocked", lang, user=who)
             else:
                 generated = data.reset_account_password(
                     s, actor=_actor(), now=now_utc(), user_id=user_id, password=_text(password)

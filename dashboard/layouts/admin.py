@@ -65,6 +65,8 @@ def _users_tab(lang: str, agency_options: list[dict]):
         {"field": "role", "headerName": t("adm_role", lang), "width": 120},
         {"field": "agency_code", "headerName": t("adm_agency", lang), "width": 120},
         {"field": "active", "headerName": t("adm_active", lang), "width": 90},
+        {"field": "locked", "headerName": t("adm_locked", lang), "width": 170},
+        {"field": "failed_sign_ins", "headerName": t("adm_failed_sign_ins", lang), "width": 110},
     ]
     form = html.Div(
         className="adm-form",
@@ -80,7 +82,10 @@ def _users_tab(lang: str, agency_options: list[dict]):
                 ids.ADM_USER_CREATE,
                 ids.ADM_USER_SAVE,
                 lang,
-                [html.Button(t("adm_reset", lang), id=ids.ADM_USER_RESET, n_clicks=0, className="secondary")],
+                [
+                    html.Button(t("adm_reset", lang), id=ids.ADM_USER_RESET, n_clicks=0, className="secondary"),
+                    html.Button(t("adm_unlock", lang), id=ids.ADM_USER_UNLOCK, n_clicks=0, className="secondary"),
+                ],
             ),
         ],
     )
@@ -202,6 +207,20 @@ def _audit_tab(lang: str):
     return dcc.Tab(label=t("adm_tab_audit", lang), value="audit", children=html.Div(id=ids.ADM_AUDIT, className="adm-audit"))
 
 
+def _sign_ins_tab(lang: str):
+    return dcc.Tab(
+        label=t("adm_tab_sign_ins", lang),
+        value="sign_ins",
+        children=html.Div(
+            className="adm-audit",
+            children=[
+                html.P(t("adm_sign_ins_hint", lang, days=services().settings.sign_in_keep_days), className="hint"),
+                html.Div(id=ids.ADM_SIGN_INS),
+            ],
+        ),
+    )
+
+
 def _denied(message: str, lang: str, login: bool):
     children = [html.H1(t("adm_title", lang)), html.P(message)]
     if login:
@@ -238,6 +257,7 @@ def layout(lang: str = "id", **_query):
                     _categories_tab(lang, agency_options),
                     _posts_tab(lang, agency_options),
                     _audit_tab(lang),
+                    _sign_ins_tab(lang),
                 ],
             ),
         ],

@@ -49,6 +49,22 @@ ID = {
     "adm_col_entity": "Data",
     "adm_col_action": "Tindakan",
     "adm_refused": "Tidak disimpan:",
+    "adm_tab_sign_ins": "Riwayat masuk",
+    "adm_sign_ins_hint": (
+        "Percobaan masuk terbaru (disimpan {days} hari). Hasil: berhasil, salah (nama atau kata sandi), "
+        "terkunci (akun dikunci), dibatasi (terlalu banyak percobaan)."
+    ),
+    "adm_col_username": "Nama pengguna (seperti diketik)",
+    "adm_col_address": "Alamat klien",
+    "adm_col_outcome": "Hasil",
+    "adm_outcome_ok": "berhasil",
+    "adm_outcome_wrong": "salah",
+    "adm_outcome_locked": "terkunci",
+    "adm_outcome_throttled": "dibatasi",
+    "adm_locked": "Terkunci sejak",
+    "adm_failed_sign_ins": "Gagal berturut",
+    "adm_unlock": "Buka kunci akun",
+    "adm_unlocked": "Akun {user} tidak terkunci lagi; hitungan salah kata sandi kembali 0.",
     # reasons a form is refused
     "adm_err_code": "Kode hanya huruf, angka, '-' atau '_' (1–32 karakter).",
     "adm_err_name_required": "Nama wajib diisi.",
@@ -140,6 +156,22 @@ EN = {
     "adm_col_entity": "Record",
     "adm_col_action": "Action",
     "adm_refused": "Not saved:",
+    "adm_tab_sign_ins": "Sign-ins",
+    "adm_sign_ins_hint": (
+        "Latest sign-in attempts (kept {days} days). Outcome: ok, wrong (username or password), "
+        "locked (account locked), throttled (too many attempts)."
+    ),
+    "adm_col_username": "Username (as typed)",
+    "adm_col_address": "Client address",
+    "adm_col_outcome": "Outcome",
+    "adm_outcome_ok": "ok",
+    "adm_outcome_wrong": "wrong",
+    "adm_outcome_locked": "locked",
+    "adm_outcome_throttled": "throttled",
+    "adm_locked": "Locked since",
+    "adm_failed_sign_ins": "Failures in a row",
+    "adm_unlock": "Unlock account",
+    "adm_unlocked": "Account {user} is unlocked; its wrong-password count is back to 0.",
     "adm_err_code": "A code has only letters, digits, '-' or '_' (1–32 characters).",
     "adm_err_name_required": "The name is required.",
     "adm_err_too_long": "Text too long (at most {n} characters).",

@@ -37,3 +37,19 @@ def test_production_refuses_demo_secrets():
     with pytest.raises(RuntimeError, match="WALL_TOKEN"):
         load_settings({"BCC_PRODUCTION": "1", "SECRET_KEY": "s3cret"})
     assert load_settings({"BCC_PRODUCTION": "1", "SECRET_KEY": "s3cret", "WALL_TOKEN": "t0ken"}).production
+
+
+def test_sign_in_settings_are_read_and_a_bad_rate_is_named():
+    s = load_settings(
+        {
+            "BCC_SIGN_IN_LIMIT_ACCOUNT": "3 per minute;20/hour",
+            "BCC_SIGN_IN_LIMIT_ADDRESS": "50/minute",
+            "BCC_SIGN_IN_LOCK_AFTER": "7",
+            "BCC_IDLE_TIMEOUT_MIN": "12.5",
+            "BCC_SIGN_IN_KEEP_DAYS": "90",
+        }
+    )
+    assert (s.sign_in_limit_account, s.sign_in_limit_address) == ("3 per minute;20/hour", "50/minute")
+    assert (s.sign_in_lock_after, s.idle_timeout_min, s.sign_in_keep_days) == (7, 12.5, 90)
+    with pytest.raises(ValueError, match="BCC_SIGN_IN_LIMIT_ACCOUNT='lima' is not valid"):
+        load_settings({"BCC_SIGN_IN_LIMIT_ACCOUNT": "lima"})
