@@ -182,3 +182,25 @@ def may_do(role: str | None, action: str) -> bool:
     if action in ADMIN_ACTION_ROLES:
         return role in ADMIN_ACTION_ROLES[action]
     return any(r.grant_for(role) is not None for r in RULES if r.action == action)
+
+
+def policy_table_markdown() -> str:
+    """The policy as the table in docs/security.md (a test keeps the two the same)."""
+    roles = [*(r.value for r in Role), SYSTEM]
+    lines = [
+        "| action | item | from status | to | " + " | ".join(roles) + " | needs |",
+        "|" + "---|" * (len(roles) + 5),
+    ]
+    for rule in RULES:
+        cells = []
+        for role in roles:
+            grant = rule.grant_for(role)
+            cells.append("—" if grant is None else ("own agency" if grant.scope is Scope.OWN_AGENCY else "yes"))
+        to = rule.to_status or ("selesai/ditutup → dikerjakan, ditolak → dibaca" if rule.action == "reopen" else "(stays)")
+        needs = ", ".join(word for word, flag in (("reason/note", rule.needs_note), ("agency", rule.needs_agency)) if flag)
+        lines.append(
+            f"| `{rule.action}` | {rule.kind} | {', '.join(sorted(rule.from_statuses))} | {to} | "
+            + " | ".join(cells)
+            + f" | {needs} |"
+        )
+    return "\n".join(lines)

@@ -89,3 +89,13 @@ def test_every_refusal_has_words_in_both_languages(code):
     indonesian, english = refusal_text(code, "id", values), refusal_text(code, "en", values)
     assert indonesian and english and "{" not in indonesian + english
     assert set(TEXTS[code]) == {"id", "en"}
+
+
+def test_docs_security_holds_the_policy_table_as_it_is():
+    """docs/security.md's table is the policy's own; change one, regenerate the other."""
+    from pathlib import Path
+
+    from domain.policy import policy_table_markdown
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    assert policy_table_markdown() in docs
