@@ -14,9 +14,11 @@ from functools import lru_cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data_access.actions import Actor, Forbidden
 from data_access.models import AdminChange, Agency, Category, ResponderPost, User
 from data_access.users import create_user, generate_password, set_password, unlock_user
 from domain import admin_rules as rules
+from domain.policy import may_do
 from domain.roles import Role
 from geo import AreaIndex
 from geo.vicinity import metres_outside
@@ -30,6 +32,13 @@ class AdminInputError(ValueError):
     def __init__(self, problems: list[rules.Problem]):
         super().__init__("; ".join(p.key for p in problems))
         self.problems = problems
+
+
+def _admit(actor: Actor, permission: str) -> str:
+    """Admins only, whatever the screen sent (domain/policy.py `may_do`); returns the audit's actor name."""
+    if not isinstance(actor, Actor) or not may_do(actor.role, permission):
+        raise Forbidden("forbidden", role=getattr(actor, "role", None) or "-", action=permission)
+    return actor.name
 
 
 def _raise_if(problems: list[rules.Problem]) -> None:
@@ -168,7 +177,7 @@ def _active_admins(session: Session) -> int:
 def create_account(
     session: Session,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     username: str | None,
     display_name: str | None,
@@ -177,6 +186,7 @@ def create_account(
     password: str | None = None,
 ) -> tuple[UserRow, str | None]:
     """A new account. Without a password one is generated and returned (shown once); else None."""
+    actor = _admit(actor, "admin_users")
     username = (username or "").strip().lower()
     agency_code = _blank_to_none(agency_code)
     password = password or None
@@ -215,7 +225,7 @@ def create_account(
 def update_account(
     session: Session,
     *,
-    actor: str,
+    actor: Actor,
     actor_user_id: int,
     now: datetime,
     user_id: int,
@@ -225,6 +235,7 @@ def update_account(
     active: bool,
 ) -> UserRow:
     """Change name, role, agency or active flag. An admin cannot lock out the last admin or themself."""
+    actor = _admit(actor, "admin_users")
     user = session.get(User, user_id)
     if user is None:
         raise AdminInputError([rules.Problem("adm_err_no_such_user")])
@@ -249,9 +260,10 @@ def update_account(
 
 
 def reset_account_password(
-    session: Session, *, actor: str, now: datetime, user_id: int, password: str | None = None
+    session: Session, *, actor: Actor, now: datetime, user_id: int, password: str | None = None
 ) -> str | None:
     """A new password (generated and returned when none is given). The audit says only that it happened."""
+    actor = _admit(actor, "admin_users")
     user = session.get(User, user_id)
     if user is None:
         raise AdminInputError([rules.Problem("adm_err_no_such_user")])
@@ -263,8 +275,9 @@ def reset_account_password(
     return generated
 
 
-def unlock_account(session: Session, *, actor: str, now: datetime, user_id: int) -> str:
+def unlock_account(session: Session, *, actor: Actor, now: datetime, user_id: int) -> str:
     """Lift a sign-in lockout (and the count of wrong passwords); audited as `unlock`. Returns the username."""
+    actor = _admit(actor, "admin_users")
     user = session.get(User, user_id)
     if user is None:
         raise AdminInputError([rules.Problem("adm_err_no_such_user")])
@@ -285,7 +298,7 @@ def unlock_account(session: Session, *, actor: str, now: datetime, user_id: int)
 def save_agency(
     session: Session,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     code: str | None,
     name: str | None,
@@ -293,6 +306,7 @@ def save_agency(
     active: bool,
     create: bool,
 ) -> AgencyRow:
+    actor = _admit(actor, "admin_agencies")
     code = (code or "").strip().upper()
     problems = [*rules.check_code(code), *rules.check_name(name), *rules.check_choice(kind, rules.AGENCY_KINDS, "kind")]
     _raise_if(problems)
@@ -337,7 +351,7 @@ SLA_FIELDS = tuple(rules.SLA_RANGES)
 def save_category(
     session: Session,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     code: str | None,
     create: bool,
@@ -353,6 +367,7 @@ def save_category(
     New targets apply to complaints that arrive afterwards (the worker reloads them within a
     minute); deadlines already set on stored complaints stay as they were promised.
     """
+    actor = _admit(actor, "admin_categories")
     code = (code or "").strip().lower()
     problems = [
         *rules.check_code(code),
@@ -415,7 +430,7 @@ def _city():
 def save_post(
     session: Session,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     post_id: int | None,
     code: str | None,
@@ -429,6 +444,7 @@ def save_post(
     active: bool,
 ) -> PostRow:
     """Create (`post_id` None) or update a post; it must lie inside Binjai or within 5 km of it."""
+    actor = _admit(actor, "admin_posts")
     code = (code or "").strip().upper()
     agency_code = _blank_to_none(agency_code)
     phone = _blank_to_none(phone)

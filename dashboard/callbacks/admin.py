@@ -13,13 +13,13 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from dashboard import ids
-from dashboard.auth import current_role, now_utc
+from dashboard.auth import current_actor, current_role, now_utc
 from dashboard.callbacks import CallbackSet
 from dashboard.i18n import t, wib
 from dashboard.services import services
 from data_access import admin as data
+from data_access.actions import Actor, Forbidden
 from data_access.users import recent_sign_in_attempts
-from domain.policy import may_do
 from domain.roles import may_view
 
 callbacks = CallbackSet()
@@ -27,8 +27,8 @@ PARAMS_TO_TRANSLATE = ("field", "what")
 SIGN_INS_SHOWN = 200
 
 
-def _actor() -> str:
-    return f"{current_user.role}:{current_user.info.username}"
+def _actor() -> Actor:
+    return current_actor() or Actor("-", None)
 
 
 def _checked(value) -> bool:
@@ -249,13 +249,6 @@ def fill_post(rows):
 # --- saves -------------------------------------------------------------------------------------
 
 
-def _guard(permission: str, lang: str):
-    """None when the user may make this change; else the message to show."""
-    if not may_do(current_role(), permission):
-        return _bad(t("adm_forbidden", lang))
-    return None
-
-
 @callbacks.callback(
     Output(ids.ADM_MESSAGE, "children", allow_duplicate=True),
     Output(ids.ADM_USER_GRID, "rowData", allow_duplicate=True),
@@ -276,8 +269,6 @@ def _guard(permission: str, lang: str):
 )
 def save_user(_create, _save, _reset, _unlock, user_id, username, name, role, agency, password, active, lang):
     lang = lang or "id"
-    if (denied := _guard("admin_users", lang)) is not None:
-        return denied, no_update, no_update
     button = ctx.triggered_id
     if button in (ids.ADM_USER_SAVE, ids.ADM_USER_RESET, ids.ADM_USER_UNLOCK) and not isinstance(user_id, int):
         return _bad(t("adm_pick_row", lang)), no_update, no_update
@@ -301,7 +292,7 @@ def save_user(_create, _save, _reset, _unlock, user_id, username, name, role, ag
                 row = data.update_account(
                     s,
                     actor=_actor(),
-                    actor_user_id=current_user.info.id,
+                    actor_user_id=getattr(getattr(current_user, "info", None), "id", None),
                     now=now_utc(),
                     user_id=user_id,
                     display_name=_text(name),
@@ -321,6 +312,8 @@ def save_user(_create, _save, _reset, _unlock, user_id, username, name, role, ag
                 who = _text(username)
                 message = t("adm_password_set", lang, user=who)
             rows = _user_rows(s)
+    except Forbidden:  # the data layer checks the role (domain/policy.py)
+        return _bad(t("adm_forbidden", lang)), no_update, no_update
     except data.AdminInputError as exc:
         return _refused(exc, lang), no_update, no_update
     children = [_ok(message)]
@@ -343,8 +336,6 @@ def save_user(_create, _save, _reset, _unlock, user_id, username, name, role, ag
 )
 def save_agency(_create, _save, code, name, kind, active, lang):
     lang = lang or "id"
-    if (denied := _guard("admin_agencies", lang)) is not None:
-        return denied, no_update
     create = ctx.triggered_id == ids.ADM_AGENCY_CREATE
     try:
         with services().Session.begin() as s:
@@ -359,6 +350,8 @@ def save_agency(_create, _save, code, name, kind, active, lang):
                 create=create,
             )
             rows = _agency_rows(s)
+    except Forbidden:  # the data layer checks the role (domain/policy.py)
+        return _bad(t("adm_forbidden", lang)), no_update
     except data.AdminInputError as exc:
         return _refused(exc, lang), no_update
     return _ok(t("adm_created" if create else "adm_saved", lang, what=row.code)), rows
@@ -384,8 +377,6 @@ def save_agency(_create, _save, code, name, kind, active, lang):
 )
 def save_category(_create, _save, code, name_id, name_en, group, agency, first, forward, followup, resolution, active, lang):
     lang = lang or "id"
-    if (denied := _guard("admin_categories", lang)) is not None:
-        return denied, no_update
     create = ctx.triggered_id == ids.ADM_CAT_CREATE
     try:
         with services().Session.begin() as s:
@@ -406,6 +397,8 @@ def save_category(_create, _save, code, name_id, name_en, group, agency, first, 
                 resolution_working_days=_text(resolution),
             )
             rows = _category_rows(s, lang)
+    except Forbidden:  # the data layer checks the role (domain/policy.py)
+        return _bad(t("adm_forbidden", lang)), no_update
     except data.AdminInputError as exc:
         return _refused(exc, lang), no_update
     return _ok(t("adm_created" if create else "adm_saved", lang, what=row.code)), rows
@@ -431,8 +424,6 @@ def save_category(_create, _save, code, name_id, name_en, group, agency, first, 
 )
 def save_post(_create, _save, post_id, code, name, kind, agency, lat, lon, phone, sample, active, lang):
     lang = lang or "id"
-    if (denied := _guard("admin_posts", lang)) is not None:
-        return denied, no_update
     create = ctx.triggered_id == ids.ADM_POST_CREATE
     if not create and not isinstance(post_id, int):
         return _bad(t("adm_pick_row", lang)), no_update
@@ -454,6 +445,8 @@ def save_post(_create, _save, post_id, code, name, kind, agency, lat, lon, phone
                 active=_checked(active),
             )
             rows = _post_rows(s)
+    except Forbidden:  # the data layer checks the role (domain/policy.py)
+        return _bad(t("adm_forbidden", lang)), no_update
     except data.AdminInputError as exc:
         return _refused(exc, lang), no_update
     return _ok(t("adm_created" if create else "adm_saved", lang, what=row.code)), rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.auth import now_utc
+from data_access.actions import Actor
 from data_access.admin import (
     AdminInputError,
     create_account,
@@ -21,7 +22,7 @@ from data_access.models import AdminChange, Agency, Category, ResponderPost, Use
 from data_access.reference import load_reference, load_samples
 from data_access.users import authenticate
 
-ADMIN = "admin:root"
+ADMIN = Actor("admin:root", "admin")
 SLA = {"first_response_minutes": 10, "forward_minutes": 60, "followup_working_days": 5, "resolution_working_days": 14}
 
 
@@ -34,7 +35,13 @@ def Session(migrated_url):
 def root(Session):
     with Session.begin() as s:
         row, _ = create_account(
-            s, actor="cli", now=now_utc(), username="root", display_name="Root", role="admin", password="kata-sandi-root-1"
+            s,
+            actor=Actor("cli", "admin"),
+            now=now_utc(),
+            username="root",
+            display_name="Root",
+            role="admin",
+            password="kata-sandi-root-1",
         )
     return row
 
@@ -75,7 +82,7 @@ def test_account_with_a_generated_password_can_log_in_and_no_hash_is_shown_or_au
         audit = s.query(AdminChange).filter_by(entity="user", entity_key="petugas.dlh").one()
     assert stored not in listed and "argon2" not in listed and password not in listed
     assert (
-        audit.actor == ADMIN
+        audit.actor == ADMIN.name
         and audit.action == "create"
         and password not in repr(audit.changes)
         and "argon2" not in repr(audit.changes)
@@ -205,7 +212,7 @@ def test_category_sla_policy_is_saved_and_audited(Session):
     )
     with Session() as s:
         audit = s.query(AdminChange).filter_by(entity="category", entity_key="jalan-rusak").one()
-        assert audit.actor == ADMIN and audit.changes["first_response_minutes"] == [10, 15]
+        assert audit.actor == ADMIN.name and audit.changes["first_response_minutes"] == [10, 15]
 
 
 @pytest.mark.parametrize(
@@ -351,3 +358,22 @@ def test_migration_0004a_goes_down_and_up(database_url):
     migrate.upgrade(database_url, "0004a")
     assert {c["name"] for c in inspect(engine).get_columns("admin_changes")} >= {"actor", "entity", "entity_key", "changes"}
     engine.dispose()
+
+
+@pytest.mark.parametrize("role", ["operator", "supervisor", "agency", "mayor", None])
+def test_only_admins_change_reference_data_whoever_calls(migrated_url, role):
+    """The data layer refuses, not the screen: a forged call as another role writes nothing."""
+    from data_access.actions import Forbidden
+    from data_access.models import AdminChange
+
+    Session = make_session_factory(make_engine(migrated_url))
+    someone = Actor(f"{role}:x", role)
+    with Session.begin() as s, pytest.raises(Forbidden):
+        create_account(s, actor=someone, now=now_utc(), username="nakal", display_name="Nakal", role="admin")
+    with Session.begin() as s, pytest.raises(Forbidden):
+        save_category(
+            s, actor=someone, now=now_utc(), code="jalan-rusak", create=False, name_id="X", name_en="X",
+            group="infrastruktur", default_agency_code="DPUPR", active=True,
+        )  # fmt: skip
+    with Session() as s:
+        assert s.query(AdminChange).count() == 0

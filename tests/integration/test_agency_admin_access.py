@@ -69,9 +69,11 @@ def _callback_key(app, trigger: str) -> str:
     raise KeyError(trigger)
 
 
-def _outputs(key: str) -> list[dict]:
+def _outputs(key: str) -> list[dict] | dict:
+    """As the browser sends them: a list for a multi-output callback, one object otherwise."""
     parts = key.strip(".").split("...") if key.startswith("..") else [key]
-    return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
+    outputs = [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
+    return outputs if key.startswith("..") else outputs[0]
 
 
 def dash_call(app, client, trigger: str, values: dict, csrf: bool = True):
