@@ -38,10 +38,8 @@
     en: { kejahatan: "Crime", kebakaran: "Fire", medis: "Medical", kecelakaan: "Accident",
           bencana: "Disaster", "tidak-diketahui": "Emergency" }
   };
-  function wordsFor(table) {
-    var lang = (typeof live !== "undefined" && live && live.cfg && live.cfg.lang) || "id";
-    return table[lang] || table.id;
-  }
+  function langOf() { return (typeof live !== "undefined" && live && live.cfg && live.cfg.lang) || "id"; }
+  function wordsFor(table) { return table[langOf()] || table.id; }
   function kindLabel(kind) { return wordsFor(KIND_LABELS)[kind] || wordsFor(KIND_LABELS)["tidak-diketahui"]; }
   function statusLabel(status) { return wordsFor(STATUS_LABELS)[status] || status; }
   var TEXT = {
@@ -86,7 +84,7 @@
   function ageText(iso) {
     var s = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
     var m = Math.floor(s / 60);
-    if (m >= 60) { return Math.floor(m / 60) + "j " + (m % 60) + "m"; }
+    if (m >= 60) { return Math.floor(m / 60) + (langOf() === "en" ? "h " : "j ") + (m % 60) + "m"; }
     return m + ":" + String(s % 60).padStart(2, "0");
   }
 

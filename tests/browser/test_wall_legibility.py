@@ -202,6 +202,19 @@ def test_idle_wall_is_legible_and_unclipped_at_1080p_and_4k(dash_duo, stack):
     assert {e.text for e in dash_duo.find_elements(".bcc-bus .route")} == {"K1"}
 
 
+def test_english_wall_is_legible_and_unclipped_too(dash_duo, stack):
+    """English words are longer (\"SOUND OFF — click to enable\", \"Median first response today\")."""
+    settings, r = stack
+    open_wall(dash_duo, settings, query=f"token={TOKEN}&lang=en")
+    dash_duo.wait_for_contains_text("#wall-health", "LIVE", timeout=15)
+    dash_duo.wait_for_text_to_equal("#wall-kpi-open", "3", timeout=15)
+    xadd_all(r, settings.stream_prefix, [("emergencies", emergency(80, kind="kecelakaan"))])
+    dash_duo.wait_for_contains_text(".bcc-sos-label", "Accident", timeout=10)
+    dash_duo.wait_for_contains_text("#wall-kpi-share-sub", "no deadline", timeout=10)
+    problems = _check(dash_duo, "wall-en")
+    assert not problems, "\n".join(problems)
+
+
 def test_busy_wall_with_six_close_panics_is_legible_at_1080p_and_4k(dash_duo, stack):
     settings, r = stack
     xadd_all(
