@@ -500,6 +500,8 @@
       setText("wall-kpi-open", live.open, "open");
       setText("wall-kpi-new", live.newToday, "newToday");
       setText("wall-kpi-emergencies", em.active, "emActive");
+      var emTile = document.getElementById("wall-kpi-emergencies");
+      if (emTile && emTile.parentElement) { emTile.parentElement.classList.toggle("active", em.active > 0); } /* red only when there is one */
       live.oldestUnack = em.oldest;
       live.unack = em.unack;
       if (d.alarm && live.shown.unack !== em.unack) {
