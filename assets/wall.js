@@ -504,6 +504,7 @@
       if (emTile && emTile.parentElement) { emTile.parentElement.classList.toggle("active", em.active > 0); } /* red only when there is one */
       live.oldestUnack = em.oldest;
       live.unack = em.unack;
+      drawEmergencySub();
       if (d.alarm && live.shown.unack !== em.unack) {
         live.shown.unack = em.unack;
         setDashProps("wall-alarm-state", { data: { unack: em.unack } });
@@ -730,15 +731,19 @@
     });
     box.replaceChildren(frag);
   }
+  /* under the emergency count: the oldest unacknowledged one's age, or why there is none */
+  function drawEmergencySub() {
+    var cfg = live.cfg;
+    if (!cfg) { return; }
+    setTextOf("wall-kpi-emerg-sub", live.unack > 0 && live.oldestUnack ? tx(cfg, "oldest") + ageText(live.oldestUnack)
+      : Object.keys(live.ems).length ? tx(cfg, "none_unack") : tx(cfg, "no_emergency"));
+  }
   function tickClock() {
     if (!document.getElementById("wall-clock")) { return; }
     var cfg = live.cfg, now = new Date();
     setTextOf("wall-clock", CLOCK.format(now).replace(/\./g, ":") + " WIB");
     setTextOf("wall-date", (DATES[(cfg && cfg.lang) || "id"] || DATES.id).format(now));
-    if (cfg) {
-      setTextOf("wall-kpi-emerg-sub", live.unack > 0 && live.oldestUnack ? tx(cfg, "oldest") + ageText(live.oldestUnack)
-        : Object.keys(live.ems).length ? tx(cfg, "none_unack") : tx(cfg, "no_emergency"));
-    }
+    drawEmergencySub();
     drawChips();
     watchAgencies();
   }

@@ -181,7 +181,11 @@ def test_idle_wall_is_legible_and_unclipped_at_1080p_and_4k(dash_duo, stack):
     open_wall(dash_duo, settings)
     wait_connected(dash_duo)
     dash_duo.wait_for_text_to_equal("#wall-kpi-open", "3", timeout=15)
-    xadd_all(r, settings.stream_prefix, [("bus_gps", bus_fix(30, vehicle="TB-02", recorded_at=datetime.now(UTC).isoformat()))])
+    xadd_all(
+        r,
+        settings.stream_prefix,
+        [("bus_gps", bus_fix(30, vehicle="TB-02", lat="3.5900", route_id="TB-K2", recorded_at=datetime.now(UTC).isoformat()))],
+    )
     dash_duo.wait_for_contains_text("#wall-health", "GPS", timeout=10)
     dash_duo.wait_for_contains_text("#wall-kpi-share-sub", "tenggat", timeout=10)
     problems = _check(dash_duo, "wall-idle")
@@ -199,7 +203,7 @@ def test_idle_wall_is_legible_and_unclipped_at_1080p_and_4k(dash_duo, stack):
     for rgb in colors:
         r, g, b = (int(x) for x in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
         assert b > r and b >= g * 0.6, f"a bus in {rgb} could pass for an emergency"
-    assert {e.text for e in dash_duo.find_elements(".bcc-bus .route")} == {"K1"}
+    assert {e.text for e in dash_duo.find_elements(".bcc-bus .route")} == {"K1", "K2"}
 
 
 def test_english_wall_is_legible_and_unclipped_too(dash_duo, stack):
