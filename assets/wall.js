@@ -38,10 +38,8 @@
     en: { kejahatan: "Crime", kebakaran: "Fire", medis: "Medical", kecelakaan: "Accident",
           bencana: "Disaster", "tidak-diketahui": "Emergency" }
   };
-  function wordsFor(table) {
-    var lang = (typeof live !== "undefined" && live && live.cfg && live.cfg.lang) || "id";
-    return table[lang] || table.id;
-  }
+  function langOf() { return (typeof live !== "undefined" && live && live.cfg && live.cfg.lang) || "id"; }
+  function wordsFor(table) { return table[langOf()] || table.id; }
   function kindLabel(kind) { return wordsFor(KIND_LABELS)[kind] || wordsFor(KIND_LABELS)["tidak-diketahui"]; }
   function statusLabel(status) { return wordsFor(STATUS_LABELS)[status] || status; }
   var TEXT = {
@@ -50,19 +48,27 @@
           oldest: "tertua belum diterima ", none_unack: "semua sudah diterima", empty: "Menunggu kejadian…",
           shade_open: "Peta: pengaduan terbuka", shade_overdue: "Peta: pengaduan terlambat",
           legend_open: "Pengaduan terbuka per kelurahan", legend_overdue: "Pengaduan terlambat per kelurahan",
-          s: " dtk", m: " mnt", h: " jam", emergency: "DARURAT", complaint: "Pengaduan", status: "Status" },
+          s: " dtk", m: " mnt", h: " jam", emergency: "DARURAT", complaint: "Pengaduan", status: "Status",
+          ago: " lalu", refused: " ditolak", more: " lainnya", oldest_short: "tertua ", no_emergency: "tidak ada darurat aktif",
+          stored_title: "Waktu sejak item terbaru TERSIMPAN (bukan entri yang masuk); 'ditolak' = entri dibuang (duplikat/tidak sah) sejak itu" },
     en: { sound_off: "SOUND OFF — click to enable", sound_on: "SOUND ON", live_on: "LIVE",
           live_off: "DISCONNECTED — reconnecting…", silent: "SILENT", never: "no data yet",
           oldest: "oldest unacknowledged ", none_unack: "all acknowledged", empty: "Waiting for events…",
           shade_open: "Map: open complaints", shade_overdue: "Map: overdue complaints",
           legend_open: "Open complaints per kelurahan", legend_overdue: "Overdue complaints per kelurahan",
-          s: " s", m: " min", h: " h", emergency: "EMERGENCY", complaint: "Complaint", status: "Status" }
+          s: " s", m: " min", h: " h", emergency: "EMERGENCY", complaint: "Complaint", status: "Status",
+          ago: " ago", refused: " refused", more: " more", oldest_short: "oldest ", no_emergency: "no active emergency",
+          stored_title: "Time since the newest item was STORED (not entries arriving); 'refused' = entries discarded (duplicate/invalid) since" }
   };
   var SILENT_AFTER_S = 120;
+  /* Emergencies closer than this box (width, height in vh) share one marker: its label is at most
+     this wide and the disc plus label this tall, so separate markers never cover each other. */
+  var SOS_BOX_VH = [28, 12];
 
   /* Markers are sized in pixels by Leaflet: scale them with the screen (1 at 1080p, 2 at 4K). */
   function scale() { return Math.max(1, window.innerHeight / 1080); }
   function px(n) { return Math.round(n * scale()); }
+  function vh(n) { return Math.round(n * window.innerHeight / 100); }
   document.documentElement.style.setProperty("--s", String(scale()));
   window.addEventListener("resize", function () { document.documentElement.style.setProperty("--s", String(scale())); });
 
@@ -78,7 +84,7 @@
   function ageText(iso) {
     var s = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
     var m = Math.floor(s / 60);
-    if (m >= 60) { return Math.floor(m / 60) + "j " + (m % 60) + "m"; }
+    if (m >= 60) { return Math.floor(m / 60) + (langOf() === "en" ? "h " : "j ") + (m % 60) + "m"; }
     return m + ":" + String(s % 60).padStart(2, "0");
   }
 
@@ -125,10 +131,11 @@
       return { color: "#3a4d6e", weight: 1, fillColor: v ? color + (0.12 + 0.55 * t) + ")" : "rgba(0,0,0,0)", fillOpacity: 1 };
     },
     kecamatanStyle: function () {
-      return { color: "#b9c9e8", weight: 3, fill: false };
+      return { color: "#b9c9e8", weight: px(3), fill: false };
     },
     routeStyle: function (feature) {
-      return { color: (feature.properties && feature.properties.color) || "#1f77b4", weight: 4, opacity: 0.55, dashArray: "8 6" };
+      return { color: (feature.properties && feature.properties.color) || "#3d8bff", weight: px(4), opacity: 0.7,
+               dashArray: px(8) + " " + px(6) };
     },
     complaintPoint: function (feature, latlng) {
       var p = feature.properties || {};
@@ -150,27 +157,40 @@
 
   /* ---- markers this file owns ------------------------------------------------------------------ */
 
-  function emergencyIcon(p) {
+  /* One marker for one emergency or for several close together (`items`, oldest first): the disc
+     says "SOS" (or "3 SOS"), the label the kind (or "oldest") and the age. */
+  function emergencyIcon(items) {
+    var pulsing = items.some(function (p) { return p.status === "baru"; });
+    var first = items[0], many = items.length > 1;
+    var disc = many ? "<span class='bcc-sos-n'>" + items.length + "</span>SOS" : "SOS";
+    var what = many ? tx(live.cfg, "oldest_short") : esc(kindLabel(first.kind)) + " · ";
     return L.divIcon({
-      html: "<div class='bcc-sos" + (p.status === "baru" ? " pulsing" : "") + "'>SOS</div>" +
-            "<div class='bcc-sos-label'>" + esc(kindLabel(p.kind)) +
-            " · <span class='bcc-age' data-since='" + esc(p.pressed_at) + "'>" + ageText(p.pressed_at) + "</span></div>",
-      className: "bcc-sos-wrap", iconSize: L.point(px(64), px(64)), iconAnchor: L.point(px(32), px(32))
+      html: "<div class='bcc-sos" + (pulsing ? " pulsing" : "") + "'>" + disc + "</div>" +
+            "<div class='bcc-sos-label'>" + what +
+            "<span class='bcc-age' data-since='" + esc(first.pressed_at) + "'>" + ageText(first.pressed_at) + "</span></div>",
+      className: "bcc-sos-wrap", iconSize: L.point(vh(SOS_BOX_VH[0]), vh(SOS_BOX_VH[1])),
+      iconAnchor: L.point(vh(SOS_BOX_VH[0] / 2), vh(3.5))
     });
   }
 
   function busLook(p, colors) {
     var stale = Date.now() - Date.parse(p.last_recorded_at) > BUS_STALE_MS;
-    return { stale: stale, color: stale ? "#6b778c" : (colors[p.route_id] || "#1f77b4") };
+    return { stale: stale, color: stale ? "#6b778c" : (colors[p.route_id] || "#3d8bff") };
+  }
+
+  /* the route's number, not the vehicle id: a few large labels instead of many small ones */
+  function routeLabel(routeId) {
+    if (!routeId) { return "?"; }
+    return (live.routeLabels && live.routeLabels[routeId]) || String(routeId).split("-").pop().slice(0, 4);
   }
 
   function busIcon(p, look) {
     var bearing = p.last_bearing_deg == null ? 0 : p.last_bearing_deg;
     return L.divIcon({
       html: "<div class='bcc-bus" + (look.stale ? " stale" : "") + "' style='--c:" + look.color + "'>" +
-            "<div class='arrow' style='transform: rotate(" + Number(bearing) + "deg)'></div></div>" +
-            "<div class='bcc-bus-label'>" + esc(p.vehicle_id) + "</div>",
-      className: "bcc-bus-wrap", iconSize: L.point(px(30), px(30)), iconAnchor: L.point(px(15), px(15))
+            "<div class='arrow' style='transform: rotate(" + Number(bearing) + "deg)'></div>" +
+            "<span class='route'>" + esc(routeLabel(p.route_id)) + "</span></div>",
+      className: "bcc-bus-wrap", iconSize: L.point(vh(8), vh(8)), iconAnchor: L.point(vh(4), vh(4))
     });
   }
 
@@ -187,10 +207,10 @@
     cfg: null, map: null, layers: null, ready: false,
     last: null, version: 0,
     open: 0, newToday: 0, known: new Set(), openIds: new Set(),
-    ems: {}, buses: {}, fresh: [], pings: 0, colors: {}, groups: {}, kelNames: {}, kel: {},
+    ems: {}, buses: {}, fresh: [], pings: 0, colors: {}, routeLabels: {}, groups: {}, kelNames: {}, kel: {},
     ticker: [], shade: "open",
     queue: [], waiting: [], fetching: false, frame: false, snapshotAsked: false,
-    dirty: { counts: false, ticker: false, kel: false, alarm: false },
+    dirty: { counts: false, ticker: false, kel: false, alarm: false, ems: false },
     shown: { open: null, newToday: null, emActive: null, unack: null },
     kelTimer: null, kelAt: 0, connected: false, health: [], unack: 0, oldestUnack: null,
     stats: { batches: 0, events: 0, gaps: 0, catchUps: 0, polls: 0, snapshots: 0, resyncs: 0 }
@@ -204,7 +224,21 @@
       live.layers = { fresh: L.layerGroup(), pings: L.layerGroup(), buses: L.layerGroup(), ems: L.layerGroup() };
     }
     ["fresh", "pings", "buses", "ems"].forEach(function (k) { live.layers[k].addTo(m); });
+    m.on("load resize zoomend moveend", function () { live.dirty.ems = true; schedule(); });
+    live.dirty.ems = true;
+    m.whenReady(function () { setTimeout(fitCity, 0); });
   }
+
+  /* The whole city, right of the legend (which would otherwise cover its western kelurahan), at
+     any screen size: refitted when the window changes (a wall never pans). */
+  function fitCity() {
+    var m = live.map, bounds = live.cfg && live.cfg.bounds, legend = document.getElementById("wall-legend");
+    if (!m || !bounds) { return; }
+    m.invalidateSize({ pan: false });
+    var pad = vh(1.5), left = legend ? legend.getBoundingClientRect().width + 2 * pad : pad;
+    m.fitBounds(bounds, { paddingTopLeft: [left, pad], paddingBottomRight: [pad, pad], animate: false });
+  }
+  window.addEventListener("resize", function () { setTimeout(fitCity, 0); });
   if (window.L && L.Map && L.Map.addInitHook) {
     L.Map.addInitHook(function () {
       var el = this.getContainer && this.getContainer();
@@ -297,26 +331,67 @@
       frag.appendChild(line);
     });
     box.replaceChildren(frag);
+    fitTicker();
   }
 
-  function setEmergency(p) {
-    var old = live.ems[p.id];
-    if (old) {
-      var pulsed = old.p.status === "baru";
-      old.p = p;
-      if (pulsed !== (p.status === "baru")) { old.marker.setIcon(emergencyIcon(p)); }
-      return;
+  /* A ticker line cut at the screen's edge cannot be read: lines that do not fit whole are hidden. */
+  function fitTicker() {
+    var box = document.getElementById("wall-ticker");
+    if (!box) { return; }
+    var right = box.getBoundingClientRect().right + 0.5;
+    var ticks = box.querySelectorAll(".tick");
+    for (var i = 0; i < ticks.length; i++) {
+      ticks[i].classList.toggle("hidden-tick", ticks[i].getBoundingClientRect().right > right);
     }
-    var marker = L.marker([p.lat, p.lon], { icon: emergencyIcon(p), zIndexOffset: 1000, interactive: false });
-    live.ems[p.id] = { p: p, marker: marker };
-    if (live.layers) { live.layers.ems.addLayer(marker); }
+  }
+
+  /* As many agency rows as fit the panel, no half row: the fastest first and always the slowest
+     (the one to call), the ones between counted in "+N lainnya". */
+  function fitAgencies() {
+    var box = document.getElementById("wall-agencies"), more = document.getElementById("wall-agencies-more");
+    if (!box || !more) { return; }
+    var rows = box.querySelectorAll(".agency-row");
+    for (var i = 0; i < rows.length; i++) { rows[i].classList.remove("hidden-row"); }
+    more.textContent = "";
+    var hidden = 0, last = rows[rows.length - 1];
+    for (var n = rows.length - 2; n >= 0; n--) {
+      if (last.getBoundingClientRect().bottom <= box.getBoundingClientRect().bottom + 0.5) { break; }
+      rows[n].classList.add("hidden-row");
+      hidden++;
+      more.textContent = "+" + hidden + tx(live.cfg, "more"); /* takes room too: checked again */
+    }
+  }
+  window.addEventListener("resize", function () { fitTicker(); if (agencyObserver) { refitAgencies(); } });
+
+  function setEmergency(p) {
+    live.ems[p.id] = { p: p };
+    live.dirty.ems = true;
   }
 
   function dropEmergency(id) {
-    var e = live.ems[id];
-    if (!e) { return; }
-    if (live.layers) { live.layers.ems.removeLayer(e.marker); }
+    if (!live.ems[id]) { return; }
     delete live.ems[id];
+    live.dirty.ems = true;
+  }
+
+  /* Emergencies are few: redrawn together, those within SOS_BOX_VH of an earlier one in its marker. */
+  function drawEmergencies() {
+    if (!live.layers || !live.map || !live.map._loaded) { return; } /* drawn once the map has its view */
+    live.dirty.ems = false;
+    var list = Object.keys(live.ems).map(function (k) { return live.ems[k].p; });
+    list.sort(function (a, b) { return Date.parse(a.pressed_at) - Date.parse(b.pressed_at); });
+    var w = vh(SOS_BOX_VH[0]), h = vh(SOS_BOX_VH[1]), groups = [];
+    list.forEach(function (p) {
+      var pt = live.map.latLngToContainerPoint([p.lat, p.lon]);
+      for (var i = 0; i < groups.length; i++) {
+        if (Math.abs(groups[i].pt.x - pt.x) < w && Math.abs(groups[i].pt.y - pt.y) < h) { groups[i].items.push(p); return; }
+      }
+      groups.push({ pt: pt, at: [p.lat, p.lon], items: [p] });
+    });
+    live.layers.ems.clearLayers();
+    groups.forEach(function (g) {
+      live.layers.ems.addLayer(L.marker(g.at, { icon: emergencyIcon(g.items), zIndexOffset: 1000, interactive: false }));
+    });
   }
 
   function setBus(p) {
@@ -425,14 +500,18 @@
       setText("wall-kpi-open", live.open, "open");
       setText("wall-kpi-new", live.newToday, "newToday");
       setText("wall-kpi-emergencies", em.active, "emActive");
+      var emTile = document.getElementById("wall-kpi-emergencies");
+      if (emTile && emTile.parentElement) { emTile.parentElement.classList.toggle("active", em.active > 0); } /* red only when there is one */
       live.oldestUnack = em.oldest;
       live.unack = em.unack;
+      drawEmergencySub();
       if (d.alarm && live.shown.unack !== em.unack) {
         live.shown.unack = em.unack;
         setDashProps("wall-alarm-state", { data: { unack: em.unack } });
       }
       d.counts = d.alarm = false;
     }
+    if (d.ems) { drawEmergencies(); }
     if (d.ticker) { drawTicker(); d.ticker = false; }
     if (d.kel) { scheduleKel(); }
     live.version++;
@@ -526,6 +605,7 @@
     live.groups = state.groups || {};
     live.kelNames = state.kelNames || {};
     live.colors = state.colors || {};
+    live.routeLabels = state.routeLabels || {};
     live.kel = {};
     Object.keys(state.kel || {}).forEach(function (code) {
       var c = state.kel[code];
@@ -561,6 +641,7 @@
     live.ready = true;
     if (live.queue.length) { schedule(); }
     tickClock();
+    fitCity();
     var h = kelHideout();
     drawLegend(h);
     return h;
@@ -620,9 +701,13 @@
     var cfg = live.cfg;
     var chips = [[live.connected ? "ok" : "bad", live.connected ? tx(cfg, "live_on") : tx(cfg, "live_off")]];
     (live.health || []).forEach(function (h) {
-      var age = h.last ? (Date.now() - Date.parse(h.last)) / 1000 : null;
+      /* the age of the newest STORED item: entries that arrive but are refused do not count */
+      var age = h.storedAt ? (Date.now() - Date.parse(h.storedAt)) / 1000 : null;
       var silent = age === null || age > (h.silentAfter || SILENT_AFTER_S);
-      chips.push([silent ? "bad" : "ok", h.label + ": " + ago(cfg, h.last) + (silent ? " — " + tx(cfg, "silent") : "")]);
+      var value = (h.storedAt ? ago(cfg, h.storedAt) + tx(cfg, "ago") : tx(cfg, "never")) +
+        (h.refused ? " · " + h.refused + tx(cfg, "refused") : "") + (silent && h.storedAt ? " — " + tx(cfg, "silent") : "");
+      /* nothing stored yet is not an alarm (a new system, a quiet panic button): grey, not red */
+      chips.push([!h.storedAt ? "idle" : silent ? "bad" : h.refused ? "warn" : "ok", value, h.label, tx(cfg, "stored_title")]);
     });
     var key = JSON.stringify(chips);
     if (key === shownChips) { return; }
@@ -631,22 +716,61 @@
     chips.forEach(function (c) {
       var span = document.createElement("span");
       span.className = "chip " + c[0];
-      span.textContent = c[1];
+      if (c[2]) { /* a stream's badge: its name above, the freshness below */
+        var name = document.createElement("span"), val = document.createElement("span");
+        name.className = "chip-label";
+        name.textContent = c[2];
+        val.className = "chip-value";
+        val.textContent = c[1];
+        span.title = c[3] || "";
+        span.append(name, val);
+      } else {
+        span.textContent = c[1];
+      }
       frag.appendChild(span);
     });
     box.replaceChildren(frag);
+  }
+  /* under the emergency count: the oldest unacknowledged one's age, or why there is none */
+  function drawEmergencySub() {
+    var cfg = live.cfg;
+    if (!cfg) { return; }
+    setTextOf("wall-kpi-emerg-sub", live.unack > 0 && live.oldestUnack ? tx(cfg, "oldest") + ageText(live.oldestUnack)
+      : Object.keys(live.ems).length ? tx(cfg, "none_unack") : tx(cfg, "no_emergency"));
   }
   function tickClock() {
     if (!document.getElementById("wall-clock")) { return; }
     var cfg = live.cfg, now = new Date();
     setTextOf("wall-clock", CLOCK.format(now).replace(/\./g, ":") + " WIB");
     setTextOf("wall-date", (DATES[(cfg && cfg.lang) || "id"] || DATES.id).format(now));
-    if (cfg) {
-      setTextOf("wall-kpi-emerg-sub", live.unack > 0 && live.oldestUnack ? tx(cfg, "oldest") + ageText(live.oldestUnack) : tx(cfg, "none_unack"));
-    }
+    drawEmergencySub();
     drawChips();
+    watchAgencies();
   }
   setInterval(tickClock, 1000);
+
+  /* Dash re-renders the agency rows: fit them each time it does (observed once the panel exists) */
+  var agencyObserver = null;
+  function watchAgencies() {
+    var box = document.getElementById("wall-agencies");
+    if (!box || (agencyObserver && agencyObserver.box === box)) { return; }
+    if (agencyObserver) { agencyObserver.disconnect(); }
+    agencyObserver = new MutationObserver(refitAgencies);
+    agencyObserver.box = box;
+    /* the panel's height is set by the layout, not by its rows: when the tiles above grow or
+       shrink, fit again */
+    if (window.ResizeObserver && box.parentElement) {
+      new ResizeObserver(function () { if (agencyObserver.box === box) { refitAgencies(); } }).observe(box.parentElement);
+    }
+    refitAgencies();
+  }
+  var AGENCY_CHANGES = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["class"] };
+  function refitAgencies() { /* its own class changes must not wake the observer again */
+    agencyObserver.disconnect();
+    fitAgencies();
+    agencyObserver.takeRecords();
+    agencyObserver.observe(agencyObserver.box, AGENCY_CHANGES);
+  }
 
   /* KPIs that need the database: recomputed (server callback) when something changed, at most every 2 s */
   var kpiVersion = 0;

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from data_access.models import Agency, BusRoute, Category, Complaint, Emergency, Kelurahan, Vehicle
+from data_access.models import Agency, BusRoute, Category, Complaint, Emergency, Kelurahan, Vehicle, VehiclePosition
 from data_access.summary import start_of_local_day
 from domain.kpi import AgencyResponse, DeadlineShare, first_response_share, median_minutes, rank_agencies
 from domain.lifecycle import ACTIVE_EMERGENCY_STATUSES, OPEN_COMPLAINT_STATUSES
@@ -233,6 +233,17 @@ def vehicle_points(session: Session) -> list[dict]:
 
 def route_colors(session: Session) -> dict[str, str]:
     return dict(session.execute(select(BusRoute.route_id, BusRoute.color)).all())
+
+
+def newest_stored(session: Session) -> dict[str, datetime | None]:
+    """Per input stream, when its newest stored row was received (the badges' "how fresh").
+
+    Entries that arrive but are refused (duplicates, dead letters) store nothing, so this goes stale
+    while the stream does not. The newest row by primary key: an index lookup, not a scan."""
+    out: dict[str, datetime | None] = {}
+    for stream, model in (("complaints", Complaint), ("emergencies", Emergency), ("bus_gps", VehiclePosition)):
+        out[stream] = session.scalar(select(model.received_at).order_by(model.id.desc()).limit(1))
+    return out
 
 
 def recent_events(session: Session, *, limit: int = 12) -> list[dict]:

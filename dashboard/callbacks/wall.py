@@ -21,6 +21,7 @@ from data_access import wall as wall_data
 from data_access.reference import bus_routes
 from data_access.streams import read_stream_health
 from domain.sla import FIRST_RESPONSE_MINUTES
+from domain.wall_display import agency_speed, judge_freshness, route_colors, route_label
 
 callbacks = CallbackSet()
 
@@ -57,13 +58,14 @@ def wall_snapshot(cfg, _tick, _resync):
         counts = wall_data.area_counts(s, now=now)
         emergencies = wall_data.active_emergency_points(s)
         vehicles = wall_data.vehicle_points(s)
-        colors = wall_data.route_colors(s)
         routes = bus_routes(s)
         ticker = wall_data.recent_events(s)
         # only the counts the page keeps up to date itself; the rest comes from wall_kpis
         kpis = wall_data.instant_counts(s, now=now, tz=ZoneInfo(svc.settings.timezone))
         groups = wall_data.category_groups(s)
         kel_names = wall_data.kelurahan_names(s)
+    # the wall's own palette (blues, teals, purples), never the reference data's red or orange
+    colors = route_colors([r["route_id"] for r in routes] + [v["route_id"] for v in vehicles if v["route_id"]])
     state = {
         "last": last_change[0][0].decode() if last_change else None,
         "open": kpis.open_complaints,
@@ -71,6 +73,7 @@ def wall_snapshot(cfg, _tick, _resync):
         "groups": groups,
         "kelNames": kel_names,
         "colors": colors,
+        "routeLabels": {rid: route_label(rid) for rid in colors},
         # per kelurahan [open, overdue]: the shading is a hideout of the static polygons
         "kel": {code: [c.get("open", 0), c.get("overdue", 0)] for code, c in counts.items()},
         "emergencies": emergencies,
@@ -96,7 +99,7 @@ def wall_snapshot(cfg, _tick, _resync):
             {
                 "type": "Feature",
                 "geometry": r["geometry"],
-                "properties": {"route_id": r["route_id"], "name": r["name"], "color": r["color"]},
+                "properties": {"route_id": r["route_id"], "name": r["name"], "color": colors[r["route_id"]]},
             }
             for r in routes
         ],
@@ -173,6 +176,14 @@ def _fmt_minutes(value: float | None, lang: str) -> str:
     return t("minutes", lang, n=f"{value:.0f}" if value >= 10 else f"{value:.1f}".replace(".", "," if lang == "id" else "."))
 
 
+def _kpi_minutes(value: float | None, lang: str):
+    """The median tile's figure: the number large, its unit smaller (so it fits the tile)."""
+    if value is None:
+        return "—"
+    number, _, unit = _fmt_minutes(value, lang).partition(" ")
+    return [html.Span(number), html.Span(" " + unit, className="unit")]
+
+
 @callbacks.callback(
     Output(ids.WALL_KPI_MEDIAN, "children"),
     Output("wall-kpi-median-sub", "children"),
@@ -187,8 +198,9 @@ def _fmt_minutes(value: float | None, lang: str) -> str:
     Input(ids.WALL_KPI_TRIGGER, "data"),
     Input(ids.WALL_REBASE, "n_intervals"),
     State(ids.WALL_CFG, "data"),
+    State(ids.WALL_HEALTH_STORE, "data"),
 )
-def wall_kpis(_trigger, _rebase, cfg):
+def wall_kpis(_trigger, _rebase, cfg, previous_health=None):
     """Recomputed when a live batch arrived (at most every 2 s) and once a minute."""
     if not _authorised(cfg):
         raise PreventUpdate
@@ -198,73 +210,96 @@ def wall_kpis(_trigger, _rebase, cfg):
     with svc.Session() as s:
         k = wall_data.wall_kpis(s, now=now, tz=ZoneInfo(svc.settings.timezone))
         names = wall_data.agency_names(s)
-    median = _fmt_minutes(k.median_first_response_min, lang)
-    median_sub = [
-        html.Span(t("kpi_target", lang, n=FIRST_RESPONSE_MINUTES)),
-        html.Span(" · " + t("kpi_unanswered", lang, n=k.unanswered_today), className="bad" if k.unanswered_today else ""),
-    ]
+        stored = wall_data.newest_stored(s)
+    target = t("kpi_target_short", lang, n=FIRST_RESPONSE_MINUTES)
+    if k.median_first_response_min is None:
+        median_sub = [html.Span(t("kpi_no_response_yet", lang)), html.Span(" · " + target)]
+    else:
+        median_sub = [html.Span(target)]
+    if k.unanswered_today:
+        median_sub.append(html.Span(" · " + t("kpi_unanswered", lang, n=k.unanswered_today), className="bad"))
     share = k.within_deadline.share
     share_txt = "—" if share is None else f"{share * 100:.0f}%"
-    share_sub = t("kpi_share_of", lang, a=k.within_deadline.within, b=k.within_deadline.judged)
+    if k.within_deadline.judged:
+        share_sub = t("kpi_share_of", lang, a=k.within_deadline.within, b=k.within_deadline.judged)
+    else:
+        share_sub = t("kpi_share_none", lang)
+    buses_sub = t("kpi_buses_sub", lang) + (" · " + t("kpi_stale_short", lang, n=k.buses_stale) if k.buses_stale else "")
 
     agencies = _agency_rows(k.agencies, names, lang)
-    total = sum(k.category_mix_today.values()) or 1
-    mix = [
-        html.Div(
-            className=f"mix-row {g}",
-            children=[
-                html.Span(t(f"group_{g}", lang), className="mix-name"),
-                html.Span(className="mix-bar", style={"width": f"{100 * k.category_mix_today.get(g, 0) / total:.0f}%"}),
-                html.Span(str(k.category_mix_today.get(g, 0)), className="mix-num"),
-            ],
-        )
-        for g in ("infrastruktur", "pelayanan", "lainnya")
-    ]
-    try:
-        health = [
-            {
-                "stream": h.stream,
-                "label": t(h.stream, lang),
-                "last": h.last_entry_at.isoformat() if h.last_entry_at else None,
-                "silentAfter": SILENT_AFTER_S[h.stream],
-            }
-            for h in read_stream_health(svc.redis, svc.keys, svc.settings.consumer_group)
+    total = sum(k.category_mix_today.values())
+    if total:
+        mix = [
+            html.Div(
+                className=f"mix-row {g}",
+                children=[
+                    html.Span(t(f"group_{g}", lang), className="mix-name"),
+                    html.Span(className="mix-bar", style={"width": f"{100 * k.category_mix_today.get(g, 0) / total:.0f}%"}),
+                    html.Span(str(k.category_mix_today.get(g, 0)), className="mix-num"),
+                ],
+            )
+            for g in ("infrastruktur", "pelayanan", "lainnya")
         ]
-    except Exception:  # noqa: BLE001 - Redis down: the health bar says so instead of failing
-        health = no_update
+    else:
+        mix = html.Div(t("mix_none", lang), className="kpi-sub")
     return (
-        median,
+        _kpi_minutes(k.median_first_response_min, lang),
         median_sub,
         share_txt,
         share_sub,
         str(k.overdue),
         str(k.buses_in_service),
-        t("kpi_stale", lang, n=k.buses_stale),
+        buses_sub,
         agencies,
         mix,
-        health,
+        _freshness(stored, previous_health, lang),
     )
 
 
+def _freshness(stored: dict, previous: list | None, lang: str):
+    """The top bar's badges: age of the newest STORED item per kind, and the entries refused since
+    (dead letters, duplicates), so a feed whose entries are all refused does not look healthy."""
+    svc = services()
+    try:
+        streams = {h.stream: h for h in read_stream_health(svc.redis, svc.keys, svc.settings.consumer_group)}
+    except Exception:  # noqa: BLE001 - Redis down: the badges keep what they had
+        return no_update
+    before = {p.get("stream"): p for p in (previous or []) if isinstance(p, dict)}
+    out = []
+    for stream, h in streams.items():
+        f = judge_freshness(
+            stream=stream,
+            stored_at=stored.get(stream),
+            refused_total=(h.deadlettered or 0) + (h.duplicates or 0),
+            previous=before.get(stream),
+        )
+        out.append(
+            {
+                "stream": stream,
+                "label": t(stream, lang),
+                "storedAt": f.stored_at.isoformat() if f.stored_at else None,
+                "refused": f.refused_since,
+                "refusedBase": f.refused_base,
+                "silentAfter": SILENT_AFTER_S[stream],
+            }
+        )
+    return out
+
+
 def _agency_rows(rows, names, lang):
+    """Every agency with a row; wall.js hides the rows that do not fit and says "+N lainnya"."""
     if not rows:
         return html.P(t("agencies_none", lang), className="muted")
-    measured = [r for r in rows if r.median_minutes is not None]
     out = []
-    for i, r in enumerate(rows[:8]):
-        rank_cls = ""
-        if r.median_minutes is not None and measured:
-            if r is measured[0]:
-                rank_cls = "best"
-            elif r is measured[-1] and len(measured) > 1:
-                rank_cls = "worst"
+    for i, r in enumerate(rows):
+        speed = agency_speed(r.median_minutes, FIRST_RESPONSE_MINUTES)
         out.append(
             html.Div(
-                className=f"agency-row {rank_cls}",
+                className=f"agency-row {speed}",
                 children=[
                     html.Span(f"{i + 1}.", className="rank"),
                     html.Span(r.agency_code, className="code", title=names.get(r.agency_code, "")),
-                    html.Span(_fmt_minutes(r.median_minutes, lang), className="time"),
+                    html.Span(_fmt_minutes(r.median_minutes, lang) if r.median_minutes is not None else "", className="time"),
                     html.Span(t("agency_waiting", lang, n=r.waiting) if r.waiting else "", className="waiting"),
                 ],
             )

@@ -17,6 +17,7 @@ from dashboard.access import WALL_COOKIE, token_matches
 from dashboard.i18n import t
 from dashboard.services import services
 from domain.live_events import SOCKET_NAMESPACE
+from domain.sla import FIRST_RESPONSE_MINUTES
 from geo import load_city_areas
 from geo.geojson import areas_feature_collection
 
@@ -31,13 +32,14 @@ def _fn(name: str) -> dict:
     return {"variable": f"bccWall.{name}"}
 
 
-def _tile(tile_id: str, label: str, extra_id: str | None = None, cls: str = "kpi"):
+def _tile(tile_id: str, label: str, extra_id: str | None = None, cls: str = "kpi", sub: str = ""):
+    """A KPI: the figure, what it is, and a sub-line that says what it counts (or why it is empty)."""
     return html.Div(
         className=cls,
         children=[
             html.Div("—", id=tile_id, className="kpi-num"),
             html.Div(label, className="kpi-label"),
-            html.Div("", id=extra_id, className="kpi-sub") if extra_id else None,
+            html.Div(sub, id=extra_id, className="kpi-sub") if extra_id else html.Div(sub, className="kpi-sub"),
         ],
     )
 
@@ -106,7 +108,9 @@ def _legend(lang: str):
             swatch("infrastruktur", t("group_infrastruktur", lang)),
             swatch("pelayanan", t("group_pelayanan", lang)),
             swatch("lainnya", t("group_lainnya", lang)),
+            swatch("overdue-ring", t("legend_overdue_ring", lang)),
             swatch("sos", t("legend_sos", lang)),
+            swatch("sos-group", t("legend_sos_group", lang)),
             swatch("bus", t("legend_bus", lang)),
             swatch("route", t("legend_routes", lang)),
         ],
@@ -134,6 +138,7 @@ def layout(token: str | None = None, lang: str = "id", shade: str = "open", tran
                     "lang": lang,
                     "shade": "overdue" if shade == "overdue" else "open",
                     "transport": "poll" if transport == "poll" else "live",
+                    "bounds": BINJAI_BOUNDS,  # wall.js refits the city beside the legend on resize
                 },
             ),
             dcc.Store(id=ids.WALL_STATE),  # the server snapshot; assets/wall.js keeps it live
@@ -176,11 +181,11 @@ def layout(token: str | None = None, lang: str = "id", shade: str = "open", tran
                     html.Div(
                         className="kpi-grid",
                         children=[
-                            _tile(ids.WALL_KPI_OPEN, t("kpi_open", lang)),
-                            _tile(ids.WALL_KPI_NEW, t("kpi_new", lang)),
+                            _tile(ids.WALL_KPI_OPEN, t("kpi_open", lang), sub=t("kpi_open_sub", lang)),
+                            _tile(ids.WALL_KPI_NEW, t("kpi_new", lang), sub=t("kpi_new_sub", lang)),
+                            _tile(ids.WALL_KPI_OVERDUE, t("kpi_overdue", lang), cls="kpi warn", sub=t("kpi_overdue_sub", lang)),
                             _tile(ids.WALL_KPI_MEDIAN, t("kpi_median", lang), "wall-kpi-median-sub"),
                             _tile(ids.WALL_KPI_SHARE, t("kpi_share", lang), "wall-kpi-share-sub"),
-                            _tile(ids.WALL_KPI_OVERDUE, t("kpi_overdue", lang), cls="kpi warn"),
                             _tile(ids.WALL_KPI_EMERG, t("kpi_emergencies", lang), "wall-kpi-emerg-sub", cls="kpi sos-tile"),
                             _tile(ids.WALL_KPI_BUSES, t("kpi_buses", lang), "wall-kpi-buses-sub"),
                             html.Div(
@@ -189,7 +194,19 @@ def layout(token: str | None = None, lang: str = "id", shade: str = "open", tran
                             ),
                         ],
                     ),
-                    html.Div(className="agencies", children=[html.H2(t("agencies_title", lang)), html.Div(id=ids.WALL_AGENCIES)]),
+                    html.Div(
+                        className="agencies",
+                        children=[
+                            html.H2(t("agencies_title", lang)),
+                            html.Div(id=ids.WALL_AGENCIES, className="agency-rows"),
+                            # wall.js: "+N lainnya" when not every agency fits
+                            html.Div("", id="wall-agencies-more", className="agency-more"),
+                            html.Div(
+                                t("agencies_note", lang, t=FIRST_RESPONSE_MINUTES, t3=3 * FIRST_RESPONSE_MINUTES),
+                                className="agency-note",
+                            ),
+                        ],
+                    ),
                 ],
             ),
             # filled by assets/wall.js (Dash draws it once and never re-renders its children)

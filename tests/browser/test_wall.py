@@ -170,7 +170,7 @@ def _kpi_request():
             {"id": "wall-rebase", "property": "n_intervals", "value": None},
         ],
         "changedPropIds": ["wall-kpi-trigger.data"],
-        "state": [_cfg()],
+        "state": [_cfg(), {"id": "wall-health-store", "property": "data", "value": []}],
     }
 
 
