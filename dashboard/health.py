@@ -22,9 +22,12 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, inspect, select, text
 
 from dashboard.services import Services, services
-from data_access.models import StatusChange
+from data_access.models import SignInAttempt, StatusChange
 from data_access.streams import read_stream_health
+from data_access.worker_status import read_heartbeats
 from domain.escalation import WATCHDOG_ACTOR
+from domain.sign_in import OK as SIGN_IN_OK
+from domain.worker_state import WorkerState
 from live.keys import LiveKeys
 from live.relay import LATENCY_BUCKETS
 
@@ -85,31 +88,12 @@ def check_relay(svc: Services, now: float) -> dict:
     return out
 
 
-def read_worker_heartbeats(client: redis.Redis, prefix: str) -> dict[str, dict]:
-    """consumer → {at, state} from `<prefix>worker:<consumer>:heartbeat` (SCAN, never KEYS)."""
-    pattern = LiveKeys(prefix).worker_heartbeat_pattern
-    head, tail = pattern.split("*")
-    out = {}
-    for key in client.scan_iter(match=pattern, count=500):
-        name = _text(key)
-        fields = client.hgetall(key)
-        if fields:
-            out[name[len(head) : len(name) - len(tail)]] = {
-                "at": _float(fields.get(b"at")),
-                "state": _text(fields.get(b"state", b"unknown")),
-            }
-    return out
-
-
 def check_workers(svc: Services, now: float) -> dict:
-    beats = read_worker_heartbeats(svc.redis, svc.settings.stream_prefix)
+    beats = read_heartbeats(svc.redis, svc.keys)
     if not beats:
         return {"ok": False, "reason": "no worker seen", "workers": {}}
-    workers = {
-        name: {"state": b["state"], "age_s": None if b["at"] is None else round(max(0.0, now - b["at"]), 1)}
-        for name, b in sorted(beats.items())
-    }
-    ready = [n for n, w in workers.items() if w["state"] == "ready" and w["age_s"] is not None and w["age_s"] <= WORKER_STALE_S]
+    workers = {b.consumer: {"state": b.state, "age_s": round(max(0.0, now - b.at), 1), "detail": b.detail} for b in beats}
+    ready = [n for n, w in workers.items() if w["state"] == WorkerState.READY and w["age_s"] <= WORKER_STALE_S]
     out = {"ok": bool(ready), "workers": workers}
     if not ready:
         out["reason"] = "no worker ready (" + ", ".join(f"{n}: {w['state']}" for n, w in workers.items()) + ")"
@@ -120,8 +104,7 @@ def stream_backlog(svc: Services) -> dict:
     """Per input stream: entries not yet delivered (backlog) and delivered but not acknowledged (pending)."""
     out = {}
     for h in read_stream_health(svc.redis, svc.keys, svc.settings.consumer_group):
-        backlog = getattr(h, "backlog", getattr(h, "lag", None))
-        out[h.stream] = {"backlog": backlog, "pending": h.pending, "length": h.length}
+        out[h.stream] = {"backlog": h.lag, "backlog_at_least": h.lag_at_least, "pending": h.pending, "length": h.length}
     return out
 
 
@@ -190,9 +173,8 @@ class CommandCenterCollector(Collector):
             families["events"].add_metric([h.stream], h.processed)
             families["dead"].add_metric([h.stream], h.deadlettered)
             families["dup"].add_metric([h.stream], h.duplicates)
-            backlog = getattr(h, "backlog", getattr(h, "lag", None))
-            if backlog is not None:
-                families["backlog"].add_metric([h.stream], backlog)
+            if h.lag is not None:  # at most BACKLOG_COUNT_CAP (data_access/streams.py): enough to alert on
+                families["backlog"].add_metric([h.stream], h.lag)
             families["pending"].add_metric([h.stream], h.pending)
             families["length"].add_metric([h.stream], h.length)
         yield from families.values()
@@ -222,8 +204,9 @@ class CommandCenterCollector(Collector):
                     .where(StatusChange.action == "escalate", StatusChange.actor == WATCHDOG_ACTOR)
                 ).scalar_one()
                 sign_ins = []
-                if inspect(conn).has_table("sign_in_attempts"):
-                    sign_ins = conn.execute(text("SELECT outcome, COUNT(*) FROM sign_in_attempts GROUP BY outcome")).all()
+                has_sign_ins = inspect(conn).has_table("sign_in_attempts")  # the sign-in audit, migration 0006
+                if has_sign_ins:
+                    sign_ins = conn.execute(select(SignInAttempt.outcome, func.count()).group_by(SignInAttempt.outcome)).all()
         except sa_exc.SQLAlchemyError:
             return
         fam = CounterMetricFamily("bcc_actions", "Recorded actions (status_changes) by kind", labels=["action"])
@@ -231,11 +214,13 @@ class CommandCenterCollector(Collector):
             fam.add_metric([action], n)
         yield fam
         yield CounterMetricFamily("bcc_watchdog_escalations", "Escalations by the SLA watchdog", value=escalations)
-        if sign_ins:
+        if has_sign_ins:
             fam = CounterMetricFamily("bcc_sign_in_attempts", "Sign-in attempts by outcome", labels=["outcome"])
             for outcome, n in sorted(sign_ins, key=lambda r: str(r[0])):
                 fam.add_metric([str(outcome)], n)
             yield fam
+            failed = sum(n for outcome, n in sign_ins if outcome != SIGN_IN_OK)
+            yield CounterMetricFamily("bcc_sign_in_failures", "Sign-in attempts that did not sign in", value=failed)
 
 
 # ---- endpoints -------------------------------------------------------------------------------

@@ -10,11 +10,14 @@ from datetime import UTC, datetime
 import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from app import create_dash
 from data_access.db import make_engine, make_session_factory
 from data_access.models import StatusChange
+from data_access.streams import StreamKeys
+from data_access.users import record_sign_in_attempt
+from data_access.worker_status import write_heartbeat
 from devtools.servers import RedisServer, free_port, prepare_database
 from domain.escalation import WATCHDOG_ACTOR
 from live.keys import LiveKeys
@@ -25,10 +28,8 @@ PERSONAL = ("1275010101900001", "Budi Siregar", "081234567890")
 
 
 def write_worker_heartbeat(r: redis.Redis, prefix: str, consumer: str, state: str = "ready", at: float | None = None):
-    """What the ingest worker writes (the `streams` engineer's contract): a hash with a ~60 s TTL."""
-    key = f"{prefix}worker:{consumer}:heartbeat"
-    r.hset(key, mapping={"at": f"{time.time() if at is None else at:.3f}", "state": state})
-    r.expire(key, 60)
+    """A worker's heartbeat, written as the ingest worker writes it (data_access/worker_status.py)."""
+    write_heartbeat(r, StreamKeys(prefix), consumer, state=state, at=time.time() if at is None else at)
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_ready_with_database_redis_relay_and_a_ready_worker(settings, relay):
     assert {k: v["ok"] for k, v in body["checks"].items()} == {"database": True, "redis": True, "relay": True, "worker": True}
     assert body["checks"]["worker"]["workers"]["w1"]["state"] == "ready"
     assert body["checks"]["relay"]["age_s"] <= 5
-    assert body["streams"]["complaints"] == {"backlog": 0, "pending": 0, "length": 3}
+    assert body["streams"]["complaints"] == {"backlog": 0, "backlog_at_least": False, "pending": 0, "length": 3}
     assert not any(p in resp.get_data(as_text=True) for p in PERSONAL)
 
 
@@ -83,7 +84,9 @@ def test_not_ready_without_a_worker_or_with_one_waiting(settings, relay):
     r = redis.Redis.from_url(settings.redis_url)
     write_worker_heartbeat(r, settings.stream_prefix, "w1", state="waiting_reference_data")
     body = client.get("/readyz").get_json()
-    assert body["checks"]["worker"]["workers"] == {"w1": {"state": "waiting_reference_data", "age_s": pytest.approx(0, abs=5)}}
+    assert body["checks"]["worker"]["workers"] == {
+        "w1": {"state": "waiting_reference_data", "age_s": pytest.approx(0, abs=5), "detail": ""}
+    }
     assert body["reasons"] == ["worker: no worker ready (w1: waiting_reference_data)"]
     write_worker_heartbeat(r, settings.stream_prefix, "w1", at=time.time() - 600)  # a ready worker gone quiet
     assert client.get("/readyz").status_code == 503
@@ -171,15 +174,14 @@ def test_metrics_parse_and_count_what_happened(settings, relay):
     assert m[("bcc_push_latency_seconds_count", ())] >= 1
     assert m[("bcc_push_latency_seconds_bucket", (("le", "+Inf"),))] == m[("bcc_push_latency_seconds_count", ())]
     assert ("bcc_watchdog_rounds_total", ()) in m
-    with engine.connect() as conn:
-        has_sign_ins = inspect(conn).has_table("sign_in_attempts")
-    if not has_sign_ins:  # this branch has no sign-in audit yet: no metric, and no error
-        assert not [k for k in m if k[0].startswith("bcc_sign_in")]
-        with engine.begin() as conn:
-            conn.execute(text("CREATE TABLE sign_in_attempts (id INTEGER PRIMARY KEY, outcome VARCHAR(16))"))
-            conn.execute(text("INSERT INTO sign_in_attempts (outcome) VALUES ('failed'), ('failed'), ('ok')"))
-        m = _metrics(_client(settings))
-        assert m[("bcc_sign_in_attempts_total", (("outcome", "failed"),))] == 2
+    with make_session_factory(engine).begin() as s:
+        for outcome in ("wrong", "wrong", "locked", "ok"):
+            record_sign_in_attempt(s, at=at, username="u-operator", client_address="127.0.0.1", outcome=outcome)
+    m = _metrics(_client(settings))
+    assert m[("bcc_sign_in_attempts_total", (("outcome", "wrong"),))] == 2
+    assert m[("bcc_sign_in_failures_total", ())] == 3
+    text_out = _client(settings).get("/metrics").get_data(as_text=True)
+    assert not any(p in text_out for p in (*PERSONAL, "u-operator", "127.0.0.1"))  # counts only
     engine.dispose()
 
 
