@@ -18,6 +18,7 @@ from data_access.streams import StreamKeys
 from devtools.servers import prepare_database
 from live.relay import LiveRelay
 from tests.browser.conftest import TOKEN, open_wall, wait_connected
+from tests.conftest import ARTIFACTS
 from tests.integration.helpers import BackgroundWorker, bus_fix, complaint, wait_for, worker_settings, xadd_all
 
 STATS = "return Object.assign({}, window.bccLive.stats)"
@@ -180,6 +181,8 @@ def test_a_dead_relay_turns_the_header_amber_and_the_wall_catches_up_by_itself(d
     assert geo["bw"] == pytest.approx(geo["hw"], abs=1) and geo["bh"] >= geo["hh"] - 3, geo  # the whole header (but its border)
     assert geo["font"] >= 0.035 * geo["vh"], geo  # read from across the room
     assert geo["bg"] in ("rgb(255, 176, 32)", "rgb(215, 25, 28)", "rgb(143, 13, 15)"), geo
+    ARTIFACTS.mkdir(exist_ok=True)
+    dash_duo.driver.save_screenshot(str(ARTIFACTS / "wall-link-lost.png"))  # for people to look at
 
     # what was published while the relay was dead arrives by polling, once
     dash_duo.wait_for_contains_text("#wall-ticker", "Selagi relai mati", timeout=10)
