@@ -30,7 +30,7 @@ import redis
 import socketio
 from redis.exceptions import LockError
 
-from data_access.live_changes import decode_change
+from data_access.live_changes import changes_after, decode_change
 from data_access.streams import StreamKeys, entry_time
 from domain.live_events import HEARTBEAT_EVENT, SOCKET_EVENT, SOCKET_NAMESPACE
 from live.keys import LiveKeys
@@ -112,8 +112,10 @@ class LiveRelay:
         state = self.redis.hgetall(self.live_keys.relay_state)
         last, at = state.get(b"last"), state.get(b"at")
         if last and at and time.time() - float(at) <= RESUME_WITHIN_S:
-            self.prev_id = last.decode()  # nothing skipped: no gap for the screens
-            return self.prev_id
+            resume = last.decode()
+            # nothing skipped, so no gap for the screens; unless the stream's cap trimmed entries after it
+            self.prev_id = None if changes_after(self.redis, self.keys.changes, resume, limit=1).trimmed else resume
+            return resume
         try:
             end = self.redis.xinfo_stream(self.keys.changes)["last-generated-id"]
             end = end.decode() if isinstance(end, bytes) else end

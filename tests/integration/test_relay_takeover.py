@@ -29,6 +29,7 @@ from devtools.servers import free_port, prepare_database
 from domain.live_events import HEARTBEAT_EVENT, SOCKET_EVENT, SOCKET_NAMESPACE, change_event
 from ingest.publish import ChangePublisher
 from live.keys import LiveKeys
+from live.relay import LiveRelay
 from tests.integration.helpers import wait_for, worker_settings
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -174,3 +175,33 @@ def test_killing_the_leader_loses_nothing_and_doubles_nothing(web):
             s.client.disconnect()
         supervisor.terminate()  # it stops its relays
         supervisor.wait(15)
+
+
+def test_a_new_leader_resumes_after_the_last_relayed_id_unless_it_was_trimmed(redis_server, stream_prefix):
+    settings = worker_settings(redis_server.url, "sqlite://", stream_prefix)
+    r = redis.Redis.from_url(redis_server.url)
+    publisher = ChangePublisher(r, StreamKeys(stream_prefix).changes)
+    ids = [publisher.publish(change_event(complaints=[{"id": i}], at=datetime.now(UTC))) for i in range(5)]
+    state = LiveKeys(stream_prefix).relay_state
+    relay = LiveRelay(settings)
+
+    r.hset(state, mapping={"at": time.time(), "last": ids[1], "leader": "old"})
+    assert relay._start_point() == ids[1] and relay.prev_id == ids[1]  # the next batch continues without a gap
+
+    r.hset(state, mapping={"at": time.time() - 600})  # the last leader died long ago
+    assert relay._start_point() == ids[-1] and relay.prev_id is None  # from now on; screens catch up themselves
+
+    r.hset(state, mapping={"at": time.time()})
+    r.xtrim(StreamKeys(stream_prefix).changes, maxlen=2, approximate=False)  # ids[2] is gone
+    assert relay._start_point() == ids[1] and relay.prev_id is None  # a gap the screens must see
+
+
+def test_a_leader_that_lost_its_lock_stops(redis_server, stream_prefix):
+    settings = worker_settings(redis_server.url, "sqlite://", stream_prefix)
+    r = redis.Redis.from_url(redis_server.url)
+    first, second = LiveRelay(settings, name="a"), LiveRelay(settings, name="b")
+    assert first._try_lead() and not second._try_lead()  # one leader at a time
+    r.delete(LiveKeys(stream_prefix).relay_lock)  # as if its TTL ran out while it was paused
+    assert second._try_lead()
+    assert not first._keep_lead(force=True) and not first.leading  # it follows again, it does not emit
+    assert second._keep_lead(force=True)
