@@ -42,6 +42,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     from dashboard.access import remember_wall_token
     from dashboard.auth import init_auth
     from dashboard.guards import banner_container, init_guards, safe_layout
+    from dashboard.health import register_health
     from dashboard.page_scripts import trim_page_scripts
     from dashboard.realtime import init_socketio
     from dashboard.report_export import register_report_exports
@@ -80,6 +81,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
     trim_page_scripts(app)
     server.after_request(remember_wall_token)
     register_report_exports(server)
+    register_health(server)
     register_cli(server)
     return app
 

@@ -139,11 +139,15 @@ def register_cli(app: Flask) -> None:
         run_worker(services().settings)
 
     @app.cli.command("live-relay")
-    def live_relay():
-        """Push change events to every open screen (run exactly one per deployment)."""
-        from live.relay import run_relay
+    @click.option("--replicas", default=1, show_default=True, help="Relay processes to run and restart (one leads).")
+    def live_relay(replicas):
+        """Push change events to every open screen; several relays elect one leader (docs/wall.md)."""
+        from live.relay import run_relay, run_relays
 
-        run_relay(services().settings)
+        if replicas > 1:
+            run_relays(services().settings, replicas)
+        else:
+            run_relay(services().settings)
 
     @app.cli.command("simulate")
     @click.option("--rate", default=6.0, show_default=True, help="Complaints per minute at the busiest hour (WIB).")

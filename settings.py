@@ -58,6 +58,11 @@ class Settings:
     sign_in_lock_after: int = 10
     idle_timeout_min: float = 30.0
     sign_in_keep_days: int = 180
+    # live push: relays elect a leader through a Redis lock of this TTL; the leader's heartbeat to every screen
+    relay_lock_ttl_s: float = 3.0
+    live_heartbeat_s: float = 2.0
+    # /metrics: when set, a scrape must send `Authorization: Bearer <token>`; empty, /metrics is open
+    metrics_token: str = ""
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -113,6 +118,9 @@ _ENV_MAP = {
     "BCC_SIGN_IN_LOCK_AFTER": ("sign_in_lock_after", int),
     "BCC_IDLE_TIMEOUT_MIN": ("idle_timeout_min", float),
     "BCC_SIGN_IN_KEEP_DAYS": ("sign_in_keep_days", int),
+    "LIVE_RELAY_LOCK_TTL_S": ("relay_lock_ttl_s", float),
+    "LIVE_HEARTBEAT_S": ("live_heartbeat_s", float),
+    "METRICS_TOKEN": ("metrics_token", str),
 }
 
 

@@ -543,6 +543,7 @@
         catchUp("gap");
         continue;
       }
+      if (b.beat) { continue; } /* a heartbeat: nothing to apply, and not behind */
       live.stats.batches++;
       (b.events || []).forEach(applyEvent);
       if (b.last && (!live.last || cmpId(b.last, live.last) > 0)) { live.last = b.last; }
@@ -570,6 +571,7 @@
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
     }).then(function (page) {
+      live.link.fetchOkAt = Date.now();
       if (!live.fetching || after !== (live.last || "0-0")) { return; } /* a snapshot came meanwhile */
       if (page.trimmed || pages + 1 > CATCH_UP_PAGES) { finishCatchUp(); askSnapshot(); return; }
       page.events.forEach(applyEvent);
@@ -578,6 +580,7 @@
       if (page.more) { catchUp(why, pages + 1); return; }
       finishCatchUp();
     }).catch(function () {
+      live.link.fetchFailAt = Date.now();
       setTimeout(finishCatchUp, 1000); /* server unreachable: batches wait, then the next gap tries again */
     });
   }
@@ -660,7 +663,7 @@
      round of Redux updates and re-renders of every subscribed component, and Dash kept only the
      latest of two close batches. Frames are Engine.IO messages ("4") carrying Socket.IO events
      ("2"): 42/live,["changes",{…}]. Namespace and event as in domain/live_events.py. */
-  var SOCKET_NAMESPACE = "/live", SOCKET_EVENT = "changes";
+  var SOCKET_NAMESPACE = "/live", SOCKET_EVENT = "changes", HEARTBEAT_EVENT = "heartbeat";
   function onSocketFrame(message) {
     var d = message.data;
     if (typeof d !== "string" || d.charCodeAt(0) !== 52 || d.charCodeAt(1) !== 50) { return; } /* "4", "2" */
@@ -676,10 +679,65 @@
     if (open < 0) { return; }
     try {
       var packet = JSON.parse(rest.slice(open));
-      if (packet[0] === SOCKET_EVENT) { receive(packet[1]); }
+      if (packet[0] === SOCKET_EVENT) { live.link.liveAt = Date.now(); receive(packet[1]); }
+      else if (packet[0] === HEARTBEAT_EVENT) { heard(packet[1]); }
     } catch (e) { /* not ours to judge: socket.io-client reads the same frame */ }
   }
   window.bccSocketFrame = onSocketFrame; /* called by assets/socket-tap.js for every Socket.IO frame */
+
+  /* ---- the live link: heartbeat, stale banner, polling while it is quiet ------------------------
+     The leading relay sends a heartbeat every 2 s (live/relay.py) with the last change-stream id it
+     relayed. A heartbeat newer than what we applied means a batch never reached us: it goes through
+     the queue like a batch without events, so the gap check catches up. No heartbeat nor batch for
+     6 s, or the socket down: the whole header turns amber ("data tertunda sejak HH:MM", the WIB time
+     of the last live contact), red after 30 s or when the server does not answer either, and the
+     engine asks GET /wall/changes every second until the link is back. */
+  var LINK_QUIET_MS = 6000, LINK_RED_MS = 30000, FETCH_STALE_MS = 10000;
+  var LINK_TEXT = {
+    id: { since: "DATA TERTUNDA SEJAK ", lost: "Siaran langsung terputus ", polling: " — diperbarui tiap detik",
+          unreachable: "Server tidak terjangkau — data berumur ", old: "", late: "TERTUNDA" },
+    en: { since: "DATA DELAYED SINCE ", lost: "Live link lost for ", polling: " — refreshing every second",
+          unreachable: "Server unreachable — data is ", old: " old", late: "DELAYED" }
+  };
+  function linkText(cfg, key) { return (LINK_TEXT[(cfg && cfg.lang) || "id"] || LINK_TEXT.id)[key]; }
+  function agoMs(cfg, ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    if (s < 120) { return s + tx(cfg, "s"); }
+    if (s < 7200) { return Math.floor(s / 60) + tx(cfg, "m"); }
+    return Math.floor(s / 3600) + tx(cfg, "h");
+  }
+  live.link = { liveAt: Date.now(), fetchOkAt: null, fetchFailAt: null, level: "ok", lastBeat: null, wasConnected: false };
+  live.stats.beats = 0;
+
+  function heard(beat) {
+    live.link.liveAt = Date.now();
+    live.stats.beats++;
+    live.link.lastBeat = beat && beat.last;
+    if (beat && beat.last) { receive({ prev: beat.last, last: beat.last, events: [], beat: true }); }
+    if (live.link.level !== "ok") { checkLink(); drawChips(); }
+  }
+
+  function checkLink() {
+    var header = document.querySelector(".wall .wall-top");
+    if (!header || !live.cfg) { return; }
+    var cfg = live.cfg, now = Date.now(), quiet = now - live.link.liveAt;
+    var stale = quiet > LINK_QUIET_MS || (!live.connected && live.link.wasConnected); /* a drop shows at once */
+    /* the server answers GET /wall/changes (or has not been asked yet); not after 10 s of failures */
+    var l = live.link, fetchOk = l.fetchFailAt === null || (l.fetchOkAt !== null && now - l.fetchOkAt < FETCH_STALE_MS);
+    var level = !stale ? "ok" : quiet > LINK_RED_MS || !fetchOk ? "red" : "amber";
+    if (stale && live.connected && live.ready && !live.fetching) { catchUp("poll"); } /* socket up, relay quiet */
+    if (level !== live.link.level) {
+      header.classList.toggle("link-amber", level === "amber");
+      header.classList.toggle("link-red", level === "red");
+      live.link.level = level;
+    }
+    if (level === "ok") { return; }
+    var freshest = Math.max(l.liveAt, l.fetchOkAt || 0);
+    setTextOf("wall-link-main", linkText(cfg, "since") + wibTime(new Date(live.link.liveAt).toISOString()) + " WIB");
+    setTextOf("wall-link-sub", fetchOk
+      ? linkText(cfg, "lost") + agoMs(cfg, quiet) + linkText(cfg, "polling")
+      : linkText(cfg, "unreachable") + agoMs(cfg, now - freshest) + linkText(cfg, "old"));
+  }
 
   /* ---- clock, stream health, KPI refresh: timers here, not Dash intervals (each Dash update costs
      a round of re-renders; these run every second) ------------------------------------------------ */
@@ -699,7 +757,8 @@
     var box = document.getElementById("wall-health");
     if (!box || !live.cfg) { return; }
     var cfg = live.cfg;
-    var chips = [[live.connected ? "ok" : "bad", live.connected ? tx(cfg, "live_on") : tx(cfg, "live_off")]];
+    var linkOk = live.connected && live.link.level === "ok";
+    var chips = [[linkOk ? "ok" : "bad", linkOk ? tx(cfg, "live_on") : live.connected ? linkText(cfg, "late") : tx(cfg, "live_off")]];
     (live.health || []).forEach(function (h) {
       /* the age of the newest STORED item: entries that arrive but are refused do not count */
       var age = h.storedAt ? (Date.now() - Date.parse(h.storedAt)) / 1000 : null;
@@ -744,6 +803,7 @@
     setTextOf("wall-clock", CLOCK.format(now).replace(/\./g, ":") + " WIB");
     setTextOf("wall-date", (DATES[(cfg && cfg.lang) || "id"] || DATES.id).format(now));
     drawEmergencySub();
+    checkLink();
     drawChips();
     watchAgencies();
   }
@@ -797,6 +857,8 @@
         var was = live.connected;
         live.connected = !!connected;
         live.cfg = live.cfg || cfg;
+        if (connected) { live.link.wasConnected = true; }
+        checkLink();
         drawChips();
         if (connected && !was && live.ready) { catchUp("reconnect"); } /* what was sent while it was down */
         return !!connected && !(cfg && cfg.transport === "poll");

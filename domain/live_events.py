@@ -11,6 +11,7 @@ from datetime import datetime
 
 SOCKET_NAMESPACE = "/live"
 SOCKET_EVENT = "changes"
+HEARTBEAT_EVENT = "heartbeat"  # from the leading relay every LIVE_HEARTBEAT_S: {"at": epoch ms, "last": id}
 
 COMPLAINT_FIELDS = (
     "id",

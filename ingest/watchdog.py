@@ -42,6 +42,10 @@ class SlaWatchdog:
         started = time.monotonic()
         at = now or self.clock()
         result = sla_sweep(self.Session, now=at)
+        try:
+            self.client.hincrby(self.keys.stats, "watchdog:rounds", 1)  # bcc_watchdog_rounds_total (/metrics)
+        except redis.RedisError:
+            pass  # the round itself counts more than its count
         for outcome in result.escalations:
             announce(self.client, self.keys, outcome, self.Session)
         if result.due_states_changed:

@@ -163,6 +163,13 @@ def layout(token: str | None = None, lang: str = "id", shade: str = "open", tran
                 className="wall-top",
                 children=[
                     html.Div(t("wall_title", lang), className="wall-title"),
+                    # shown by assets/wall.js over the whole header while the live link is quiet (docs/wall.md)
+                    html.Div(
+                        id="wall-link",
+                        className="wall-link",
+                        role="alert",
+                        children=[html.Div(id="wall-link-main", className="main"), html.Div(id="wall-link-sub", className="sub")],
+                    ),
                     html.Div(id=ids.WALL_HEALTH, className="wall-health"),
                     html.Button(t("sound_off", lang), id=ids.WALL_SOUND_BTN, className="sound-btn off", n_clicks=0),
                     html.Div(

@@ -7,9 +7,19 @@ wall sees it, as if the network had lost it.
 
 from __future__ import annotations
 
+import re
+import threading
+import time
+
+import pytest
+import redis
+
 from data_access.streams import StreamKeys
+from devtools.servers import prepare_database
+from live.relay import LiveRelay
 from tests.browser.conftest import TOKEN, open_wall, wait_connected
-from tests.integration.helpers import bus_fix, complaint, wait_for, xadd_all
+from tests.conftest import ARTIFACTS
+from tests.integration.helpers import BackgroundWorker, bus_fix, complaint, wait_for, worker_settings, xadd_all
 
 STATS = "return Object.assign({}, window.bccLive.stats)"
 OTHER_KELURAHAN = "12.75.01.1001"  # not where the stack's complaints are
@@ -112,3 +122,92 @@ def test_without_the_socket_the_wall_polls_for_changes(dash_duo, stack):
     stats = dash_duo.driver.execute_script(STATS)
     assert stats["polls"] >= 1 and stats["snapshots"] == 1, stats
     assert _same_page(dash_duo)
+
+
+# ---- the live link: heartbeat, stale banner, catching up by itself -----------------------------
+
+LINK = "var h=document.querySelector('.wall-top');return h.classList.contains('link-amber')?'amber':h.classList.contains('link-red')?'red':'ok'"
+HH_MM = re.compile(r"\b\d{2}:\d{2} WIB\b")
+
+
+@pytest.fixture
+def stack_with_relay_switch(redis_server, tmp_path, stream_prefix):
+    """As `stack`, with the relay started and stopped by the test (a dying relay, a new one)."""
+    url = prepare_database(f"sqlite:///{tmp_path / 'bcc.sqlite3'}")
+    settings = worker_settings(redis_server.url, url, stream_prefix, wall_token=TOKEN)
+    r = redis.Redis.from_url(redis_server.url)
+    xadd_all(r, stream_prefix, [("complaints", complaint(i)) for i in range(3)] + [("bus_gps", bus_fix(i)) for i in range(3)])
+    relays = []
+
+    def start():
+        stop = threading.Event()
+        thread = threading.Thread(target=LiveRelay(settings, stop=stop).run, daemon=True)
+        thread.start()
+        relays.append((stop, thread))
+        return stop
+
+    with BackgroundWorker(settings):
+        yield settings, r, start
+        for stop, thread in relays:
+            stop.set()
+            thread.join(5)
+
+
+def test_a_dead_relay_turns_the_header_amber_and_the_wall_catches_up_by_itself(dash_duo, stack_with_relay_switch):
+    settings, r, start_relay = stack_with_relay_switch
+    stop = start_relay()
+    _ready(dash_duo, settings)
+    wait_connected(dash_duo)
+    wait_for(lambda: dash_duo.driver.execute_script("return window.bccLive.stats.beats") >= 1, 10, what="a heartbeat")
+    assert dash_duo.driver.execute_script(LINK) == "ok"
+
+    stop.set()  # the relay dies; the socket to the web process stays open, as in the issue
+    died = time.monotonic()
+    xadd_all(r, settings.stream_prefix, [("complaints", complaint(500, title="Selagi relai mati"))])
+    wait_for(lambda: dash_duo.driver.execute_script(LINK) != "ok", 12, interval=0.1, what="the stale-link header")
+    shown_after = time.monotonic() - died
+    assert shown_after <= 10, shown_after
+    banner = dash_duo.find_element("#wall-link")
+    assert banner.is_displayed()
+    main = dash_duo.find_element("#wall-link-main").text
+    assert main.startswith("DATA TERTUNDA SEJAK ") and HH_MM.search(main), main
+    assert "Siaran langsung terputus" in dash_duo.find_element("#wall-link-sub").text
+    geo = dash_duo.driver.execute_script(
+        "var h=document.querySelector('.wall-top').getBoundingClientRect(),b=document.getElementById('wall-link')"
+        ".getBoundingClientRect(),m=document.getElementById('wall-link-main');"
+        "return {hw:h.width,hh:h.height,bw:b.width,bh:b.height,font:parseFloat(getComputedStyle(m).fontSize),"
+        "vh:window.innerHeight,bg:getComputedStyle(document.getElementById('wall-link')).backgroundColor}"
+    )
+    assert geo["bw"] == pytest.approx(geo["hw"], abs=1) and geo["bh"] >= geo["hh"] - 3, geo  # the whole header (but its border)
+    assert geo["font"] >= 0.035 * geo["vh"], geo  # read from across the room
+    assert geo["bg"] in ("rgb(255, 176, 32)", "rgb(215, 25, 28)", "rgb(143, 13, 15)"), geo
+    ARTIFACTS.mkdir(exist_ok=True)
+    dash_duo.driver.save_screenshot(str(ARTIFACTS / "wall-link-lost.png"))  # for people to look at
+
+    # what was published while the relay was dead arrives by polling, once
+    dash_duo.wait_for_contains_text("#wall-ticker", "Selagi relai mati", timeout=10)
+    dash_duo.wait_for_text_to_equal("#wall-kpi-open", "4", timeout=10)
+    assert dash_duo.driver.execute_script("return window.bccLive.stats.polls") >= 1
+
+    start_relay()  # a relay again (in production: the other one, within 5 s)
+    wait_for(lambda: dash_duo.driver.execute_script(LINK) == "ok", 10, what="the header back to normal")
+    assert not banner.is_displayed()
+    xadd_all(r, settings.stream_prefix, [("complaints", complaint(501, title="Relai kembali"))])
+    dash_duo.wait_for_contains_text("#wall-ticker", "Relai kembali", timeout=10)
+    dash_duo.wait_for_text_to_equal("#wall-kpi-open", "5", timeout=10)
+    time.sleep(2.5)  # a heartbeat later: still 5 (nothing applied twice, though the new relay resent it)
+    assert dash_duo.find_element("#wall-kpi-open").text == "5"
+    ticker = dash_duo.find_element("#wall-ticker").text
+    assert ticker.count("Selagi relai mati") == 1 and ticker.count("Relai kembali") == 1, ticker
+    stats = dash_duo.driver.execute_script(STATS)
+    assert stats["snapshots"] == 1 and stats["resyncs"] == 0, stats
+    assert _same_page(dash_duo)
+
+
+def test_without_a_socket_the_header_says_so_in_english(dash_duo, stack):
+    settings, r = stack
+    _ready(dash_duo, settings, query=f"token={TOKEN}&transport=poll&lang=en")
+    wait_for(lambda: dash_duo.driver.execute_script(LINK) != "ok", 10, interval=0.1, what="the stale-link header")
+    main = dash_duo.find_element("#wall-link-main").text
+    assert main.startswith("DATA DELAYED SINCE ") and HH_MM.search(main), main
+    assert "refreshing every second" in dash_duo.find_element("#wall-link-sub").text
