@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data_access import announcements
+from data_access.live_changes import ChangePublisher
 from data_access.models import Agency, Complaint, Emergency, PersonalDataView, StatusChange
 from data_access.streams import StreamKeys
 from domain.escalation import MAX_LEVEL, WATCHDOG_ACTOR
@@ -41,7 +42,6 @@ from domain.policy import (
     rule_for,
 )
 from domain.refusals import refusal_text
-from ingest.publish import ChangePublisher
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Reads the `<prefix>changes` stream: for the live relay, and for a screen catching up on a gap.
+"""The `<prefix>changes` stream: written by every producer of changes (`ChangePublisher`), read by
+the live relay and by a screen catching up on a gap.
 
 A screen that missed a batch asks for the entries after the last id it applied instead of reloading
 the whole picture (≈3 MB with 20,000 open complaints). The stream is capped, so when entries after
@@ -93,3 +94,29 @@ def changes_after(client: redis.Redis, key: str, after: str, limit: int = CATCH_
             events.append(event)
     last = entries[-1][0].decode() if entries else None
     return ChangesAfter(events, last, len(entries) >= limit, False)
+
+
+# --- writing: one ordered, capped stream for every producer of changes ----------------------
+#
+# Ingest workers and operator actions append here and the live relay pushes from it: one emitter
+# towards the browsers, no collisions, and stream ids let a screen notice a gap.
+
+CHANGES_MAXLEN = 10_000  # a live display only needs the recent past; the database has the rest
+
+
+class ChangePublisher:
+    """Best effort: the database is the system of record and screens re-read it after a gap."""
+
+    def __init__(self, client: redis.Redis, changes_key: str):
+        self.client = client
+        self.key = changes_key
+
+    def publish(self, event: dict) -> str | None:
+        try:
+            entry_id = self.client.xadd(
+                self.key, {"event": json.dumps(event, ensure_ascii=False)}, maxlen=CHANGES_MAXLEN, approximate=True
+            )
+            return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+        except redis.RedisError as exc:
+            log.warning("change event not published: %s", exc)
+            return None

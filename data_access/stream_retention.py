@@ -3,7 +3,7 @@ consumer group has acknowledged, the dead-letter stream and `bcc:actions` by age
 
 Idempotent and safe to run from any number of workers at once: each run reads the groups'
 progress and trims below the lowest id any group still needs (domain/stream_retention.py). The
-change stream is capped where it is written (ingest/publish.py).
+change stream is capped where it is written (data_access/live_changes.py).
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from data_access.actions import announce
+from data_access.live_changes import ChangePublisher
 from data_access.streams import StreamKeys
 from data_access.watchdog import SweepResult, sla_sweep
 from domain.live_events import due_event
-from ingest.publish import ChangePublisher
 
 log = logging.getLogger("bcc.watchdog")
 

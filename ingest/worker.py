@@ -27,6 +27,7 @@ from sqlalchemy import exc as sa_exc
 from data_access.announcements import deliver_pending
 from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
+from data_access.live_changes import ChangePublisher
 from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
 from data_access.stream_retention import trim_streams
 from data_access.streams import StreamKeys, entry_time, group_backlog
@@ -38,7 +39,6 @@ from domain.worker_state import WorkerState, missing_reference_data
 from geo import AreaIndex
 from ingest.enrich import EnrichContext, build_rows
 from ingest.prepare import ChildContext, Prepared, prepare_batch, validate_batch
-from ingest.publish import ChangePublisher
 from ingest.reader_process import ChildLost, ReaderProcess
 from ingest.watchdog import SlaWatchdog
 from settings import Settings

@@ -23,11 +23,10 @@ import socketio
 from werkzeug.serving import make_server
 
 from app import create_dash
-from data_access.live_changes import stream_id_key
+from data_access.live_changes import ChangePublisher, stream_id_key
 from data_access.streams import StreamKeys
 from devtools.servers import free_port, prepare_database
 from domain.live_events import HEARTBEAT_EVENT, SOCKET_EVENT, SOCKET_NAMESPACE, change_event
-from ingest.publish import ChangePublisher
 from live.keys import LiveKeys
 from live.relay import LiveRelay
 from tests.integration.helpers import wait_for, worker_settings

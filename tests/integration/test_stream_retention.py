@@ -122,7 +122,7 @@ def test_memory_stays_flat_under_a_running_worker(migrated_url, stream_prefix, t
                 wait_for(lambda want=want: counts(migrated_url)["positions"] >= want, timeout=60, what=f"round {n}")
                 time.sleep(0.4)  # one trim after the round's acks
                 lengths.append(r.xlen(key))
-                # the change stream is capped where it is written (ingest/publish.py) and fills up to its cap
+                # the change stream is capped where it is written (data_access/live_changes.py) and fills up to its cap
                 memory.append(r.info("memory")["used_memory"] - (r.memory_usage(keys.changes) or 0))
         assert bg.error is None
         print(f"XLEN after each round: {lengths}; used_memory: {memory}")

@@ -10,11 +10,10 @@ import pytest
 import redis
 
 from app import create_dash
-from data_access.live_changes import CATCH_UP_MAX, changes_after, stream_id_key
+from data_access.live_changes import CATCH_UP_MAX, ChangePublisher, changes_after, stream_id_key
 from data_access.streams import StreamKeys
 from devtools.servers import prepare_database
 from domain.live_events import change_event
-from ingest.publish import ChangePublisher
 from tests.integration.helpers import worker_settings
 
 TOKEN = "uji-feed-456"
