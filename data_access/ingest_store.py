@@ -196,7 +196,9 @@ def _store_positions(session: Session, rows, result: StoreResult) -> list[dict]:
         return rows.vehicles
     table = VehiclePosition.__table__
     # preserve_rowcount: SQLAlchemy reports -1 for an executemany's rows otherwise (the driver knows)
-    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["event_id"]).execution_options(preserve_rowcount=True)
+    # No conflict target: on PostgreSQL the table is partitioned and unique on (event_id, recorded_at),
+    # on SQLite unique on event_id (migration 0007); a re-delivered fix conflicts on either.
+    stmt = _insert(session, table).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
     conn = session.connection()
     counts = [conn.execute(stmt, chunk).rowcount for chunk in _chunks(rows.positions)]  # a stored fix is skipped
     inserted = sum(counts) if all(n >= 0 for n in counts) else None  # None: the driver did not say
