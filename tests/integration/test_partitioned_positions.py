@@ -1,0 +1,31 @@
+"""Fixes on the month-partitioned table (PostgreSQL) behave as on SQLite: a re-delivered fix is stored
+once, a fix reusing a stored event_id with another time is a conflict, not a second row."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from data_access.db import make_engine, make_session_factory
+from data_access.ingest_store import store_rows
+from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
+from geo import AreaIndex
+from ingest.enrich import EnrichContext
+from ingest.prepare import prepare_batch
+from tests.integration.helpers import bus_fix, counts
+
+
+def _store(Session, entries, first_entry: int):
+    with Session() as s:
+        ctx = EnrichContext(AreaIndex(), tuple(active_posts(s)), category_policies(s), kelurahan_centers(s))
+        contract = contract_context(s)
+    raw = [(st, f"{first_entry + i}-0", {k.encode(): v.encode() for k, v in f.items()}) for i, (st, f) in enumerate(entries)]
+    with Session.begin() as s:
+        return store_rows(s, rows=prepare_batch(raw, contract, ctx, datetime.now(UTC)).rows)
+
+
+def test_a_stored_event_id_under_another_time_is_a_conflict_in_a_later_batch(migrated_url):
+    Session = make_session_factory(make_engine(migrated_url))
+    _store(Session, [("bus_gps", bus_fix(1, event_id="g-1")), ("bus_gps", bus_fix(2, event_id="g-2"))], 1)
+    again = _store(Session, [("bus_gps", bus_fix(1, event_id="g-1")), ("bus_gps", bus_fix(7, event_id="g-2"))], 10)
+    assert again.conflicts == [("bus_gps", "11-0")]  # g-2 under a new time
+    assert counts(migrated_url)["positions"] == 2
