@@ -12,7 +12,10 @@ next day, as the worker would (data_access/retention.py).
 
 Printed at the start, after each simulated week and at the end: database size, rows kept per
 table, and what retention did. The Redis half of the soak (trimmed streams, issue 11 item 1) is
-printed only where a stream-trimming function exists in data_access.streams.
+runs where the stream trimming exists (data_access/stream_retention.py): each simulated day a share
+(`--redis-share`, default 10 %) of the day's entries goes through the input streams, is read and
+acknowledged by a consumer group (a few left pending) and trimmed; Redis used_memory is printed
+with the database figures, against what one day's entries take.
 
     .venv/bin/python -m bench.soak                                   # SQLite, 35 days, 30 buses
     .venv/bin/python -m bench.soak --db postgresql
@@ -32,13 +35,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from bench.ingest import fresh_database
+from bench.ingest import fresh_database, generate_entries, load_streams
 from bench.reports import _copy_writer, _executemany_writer
-from data_access import streams
 from data_access.db import make_engine, make_session_factory
 from data_access.models import Complaint, Emergency, RetentionRun, StatusChange, Vehicle, VehiclePosition
 from data_access.reference import bus_routes
 from data_access.retention import RetentionPolicy, run_retention
+from data_access.streams import StreamKeys
 from devtools.report_history import (
     COMPLAINT_FIELDS,
     EMERGENCY_FIELDS,
@@ -155,8 +158,77 @@ def snapshot(engine, url: str, label: str, expect: str) -> None:
     sys.stdout.flush()
 
 
-def _redis_trim_available() -> bool:
-    return any(name.startswith("trim") and callable(getattr(streams, name)) for name in dir(streams))
+def _trim_streams():
+    """The streams engineer's trimming (issue 11 item 1), where this branch has it."""
+    try:
+        from data_access.stream_retention import trim_streams
+    except ImportError:
+        return None
+    return trim_streams
+
+
+class RedisSoak:
+    """The Redis half: each simulated day `share` of the day's entries goes through the input streams
+    (bench/ingest.py's generator and loader), a consumer group reads and acknowledges them (the last
+    PENDING_LEFT of each stream stay pending until the next day) and the worker's trimming runs."""
+
+    GROUP = "bcc-ingest"
+    PENDING_LEFT = 50
+
+    def __init__(self, trim, share: float, entries_per_day: int, buses: int, folder: Path):
+        import redis
+
+        from devtools.servers import RedisServer
+
+        self.trim, self.buses = trim, buses
+        self.server = RedisServer(folder / "redis", appendonly=False).start()
+        self.client = redis.Redis.from_url(self.server.url)
+        self.keys = StreamKeys("soak:")
+        for key in self.keys.inputs.values():
+            self.client.xgroup_create(key, self.GROUP, id="0", mkstream=True)
+        self.per_day = max(1, round(share * entries_per_day))
+        self.share = share
+        self.baseline = self._memory()
+        self.day_bytes = 0
+        self.pending: dict[str, list[bytes]] = {}
+        self.trimmed = 0
+
+    def _memory(self) -> int:
+        return int(self.client.info("memory")["used_memory"])
+
+    def day(self, day: int) -> None:
+        load_streams(self.client, self.keys, generate_entries(self.per_day, buses=self.buses, seed=day + 1))
+        if day == 0:
+            self.day_bytes = self._memory() - self.baseline
+        for key, ids in self.pending.items():  # yesterday's stragglers are done now
+            self.client.xack(key, self.GROUP, *ids)
+        self.pending = {}
+        for key in self.keys.inputs.values():
+            read: list[bytes] = []
+            while batch := self.client.xreadgroup(self.GROUP, "soak", {key: ">"}, count=5000):
+                read += [entry_id for entry_id, _ in batch[0][1]]
+            done, left = read[: -self.PENDING_LEFT], read[-self.PENDING_LEFT :]
+            for i in range(0, len(done), 5000):
+                self.client.xack(key, self.GROUP, *done[i : i + 5000])
+            self.pending[key] = left
+        now = datetime.now(UTC)
+        removed = self.trim(self.client, self.keys, now=now, deadletter_keep=timedelta(days=30), actions_keep=timedelta(days=30))
+        self.trimmed += sum(removed.values())
+        for key, ids in self.pending.items():
+            for entry_id in ids:
+                if not self.client.xrange(key, min=entry_id, max=entry_id):
+                    raise SystemExit(f"a pending entry was trimmed: {key} {entry_id!r}")
+
+    def figures(self) -> str:
+        lengths = {self.keys.name_of(k): self.client.xlen(k) for k in self.keys.inputs.values()}
+        pending = sum(int(self.client.xpending(k, self.GROUP)["pending"]) for k in self.keys.inputs.values())
+        used = self._memory()
+        return (f"Redis used_memory {used / 1e6:.1f} MB ({(used - self.baseline) / max(1, self.day_bytes):.2f} x a day's entries "
+                f"above an empty server) | stream lengths {lengths} | pending {pending} (all still in the streams) | "
+                f"trimmed so far {self.trimmed:,}")  # fmt: skip
+
+    def close(self) -> None:
+        self.server.stop()
 
 
 def soak(args, url: str) -> None:
@@ -179,8 +251,16 @@ def soak(args, url: str) -> None:
           f"{args.every_s:g} s = {fixes_per_day:,} fixes/day; {per_day_c:,} complaints and {per_day_c // 25:,} panic presses/day "
           f"(--rate {args.rate:g}); policy: detail {policy.detail_days} d, kept {policy.keep_days} d, personal data "
           f"{policy.personal_data_days} d")  # fmt: skip
-    if not _redis_trim_available():
-        print("Redis: no stream-trimming function in data_access.streams on this branch (issue 11 item 1): Redis not measured")
+    trim = _trim_streams()
+    redis_soak = None
+    if trim is None:
+        print("Redis: no stream trimming (data_access.stream_retention) on this branch: Redis not measured")
+    elif args.redis_share > 0:
+        entries = fixes_per_day + per_day_c + per_day_c // 25
+        redis_soak = RedisSoak(trim, args.redis_share, entries, len(buses), Path(tempfile.mkdtemp(prefix="bcc-soak-redis-")))
+        print(f"Redis: {redis_soak.per_day:,} entries a simulated day ({args.redis_share:.0%} of the day's {entries:,}: memory "
+              f"scales with the share) through the input streams, read and acknowledged by a consumer group, the last "
+              f"{RedisSoak.PENDING_LEFT} per stream left pending, then trim_streams")  # fmt: skip
 
     def expected(days_done: int) -> str:
         full = min(days_done, policy.detail_days)
@@ -215,6 +295,10 @@ def soak(args, url: str) -> None:
             raw.commit()
         finally:
             raw.close()
+        if redis_soak is not None:
+            redis_soak.day(day)
+            if day == 0:
+                print(f"Redis: one simulated day's entries ({redis_soak.per_day:,}) take {redis_soak.day_bytes / 1e6:.1f} MB")
         t1 = time.perf_counter()
         report = run_retention(Session, policy, now=day_end + timedelta(hours=2))
         t2 = time.perf_counter()
@@ -226,10 +310,14 @@ def soak(args, url: str) -> None:
         log(f"day {day + 1}: written in {t1 - t0:.1f}s, retention {t2 - t1:.1f}s: " + "; ".join(report.lines()))
         if (day + 1) % 7 == 0 or day + 1 == args.days:
             snapshot(engine, url, f"day {day + 1}" if day + 1 != args.days else "end", expected(day + 1))
+            if redis_soak is not None:
+                print(f"{'':>7} | {redis_soak.figures()}")
     print(f"totals: writing {totals['write_s']:.0f}s, retention {totals['retention_s']:.0f}s; thinning removed "
           f"{totals['removed']:,} fixes, dropping removed {totals['dropped']:,}, personal data erased on "
           f"{totals['erased']:,} items")  # fmt: skip
     engine.dispose()
+    if redis_soak is not None:
+        redis_soak.close()
 
 
 def _chunks(rows, size: int = 50_000):
@@ -250,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--personal-days", type=int, default=RetentionPolicy.personal_data_days)
     p.add_argument("--batch-rows", type=int, default=RetentionPolicy.batch_rows)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--redis-share", type=float, default=0.1, help="share of each day's entries sent through Redis (0: none)")
     p.add_argument("--pg-url", default=DEFAULT_PG_URL)
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bcc-soak-") as tmp, fresh_database(args.db, Path(tmp), "soak", args.pg_url) as url:
