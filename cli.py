@@ -224,3 +224,56 @@ def register_cli(app: Flask) -> None:
             click.echo(f"{dl_id} → {f['stream']} {new_id.decode()}")
 
     app.cli.add_command(deadletter)
+    register_retention_cli(app)
+
+
+def register_retention_cli(app: Flask) -> None:
+    """`retention run`, `backup`, `restore` (docs/operations.md)."""
+    retention = AppGroup("retention", help="Position history and personal data kept only as long as the policy says.")
+
+    @retention.command("run")
+    def retention_run():
+        """Create partitions ahead, drop and thin old positions, erase old personal data; prints what it did."""
+        from data_access.retention import RetentionPolicy, run_retention
+
+        svc = services()
+        policy = RetentionPolicy.from_settings(svc.settings)
+        click.echo(
+            f"policy: full detail {policy.detail_days} days, kept {policy.keep_days} days, "
+            f"personal data {policy.personal_data_days} days after closing"
+        )
+        for line in run_retention(svc.Session, policy).lines():
+            click.echo(line)
+
+    app.cli.add_command(retention)
+
+    @app.cli.command("backup")
+    @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+    def backup_cmd(path):
+        """Back up the database to PATH (default var/backups/bcc-<UTC time>.sqlite3 or .dump)."""
+        from data_access.backup import BackupError, backup, default_backup_path
+        from settings import PROJECT_DIR
+
+        url = services().settings.database_url
+        target = path or default_backup_path(url, PROJECT_DIR / "var" / "backups")
+        try:
+            written = backup(url, target)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"backup written: {written} ({written.stat().st_size:,} bytes)")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask first.")
+    def restore_cmd(path, yes):
+        """Replace the database's contents with the backup at PATH (stop the web and the worker first)."""
+        from data_access.backup import BackupError, restore
+
+        url = services().settings.database_url
+        if not yes:
+            click.confirm(f"Replace everything in the database with {path}?", abort=True)
+        try:
+            restore(url, path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"restored from {path}; run `flask --app app db upgrade` if the backup is older than this version")

@@ -63,6 +63,18 @@ class Settings:
     live_heartbeat_s: float = 2.0
     # /metrics: when set, a scrape must send `Authorization: Bearer <token>`; empty, /metrics is open
     metrics_token: str = ""
+    # retention (data_access/retention.py, docs/operations.md): every GPS fix for this many days, then thinned
+    retention_detail_days: int = 30
+    # position history older than this is dropped (PostgreSQL: whole months, once the month is past it)
+    retention_keep_days: int = 365
+    # reporter NIK, name, phone (and panic device id) of items closed longer ago are erased (UU No. 27/2022)
+    personal_data_keep_days: int = 365
+    # hour of the day (BCC_TIMEZONE) from which one worker runs `retention run` once a day; -1 = never
+    retention_hour: int = 2
+    # rows per transaction when thinning, deleting or erasing (keeps each lock short)
+    retention_batch_rows: int = 5000
+    # PostgreSQL: month partitions of vehicle_positions created this many months ahead
+    retention_partitions_ahead: int = 2
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -121,6 +133,12 @@ _ENV_MAP = {
     "LIVE_RELAY_LOCK_TTL_S": ("relay_lock_ttl_s", float),
     "LIVE_HEARTBEAT_S": ("live_heartbeat_s", float),
     "METRICS_TOKEN": ("metrics_token", str),
+    "RETENTION_DETAIL_DAYS": ("retention_detail_days", int),
+    "RETENTION_KEEP_DAYS": ("retention_keep_days", int),
+    "PERSONAL_DATA_KEEP_DAYS": ("personal_data_keep_days", int),
+    "RETENTION_HOUR": ("retention_hour", int),
+    "RETENTION_BATCH_ROWS": ("retention_batch_rows", int),
+    "RETENTION_PARTITIONS_AHEAD": ("retention_partitions_ahead", int),
 }
 
 
@@ -144,4 +162,8 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = 
         raise RuntimeError("BCC_PRODUCTION is set but SECRET_KEY is not: refusing to start")
     if settings.production and settings.wall_token == Settings.wall_token:
         raise RuntimeError("BCC_PRODUCTION is set but WALL_TOKEN is not: refusing to start with the demo token")
+    if settings.retention_keep_days <= settings.retention_detail_days:
+        raise ValueError(
+            "RETENTION_KEEP_DAYS must be larger than RETENTION_DETAIL_DAYS (history is thinned before it is dropped)"
+        )
     return settings

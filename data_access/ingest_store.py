@@ -190,15 +190,29 @@ def _latest_fixes(positions: list[dict]) -> list[dict]:
     ]
 
 
+def _not_stored_yet(session: Session, positions: list[dict]) -> list[dict]:
+    """PostgreSQL: the fixes whose event_id is not stored under any time. The partitioned table is unique
+    only on (event_id, recorded_at), so a fix reusing a stored id with another time would insert; left
+    out here, it is compared with the stored one like any conflict (one indexed query per batch)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return positions
+    col = VehiclePosition.__table__.c.event_id
+    wanted = bindparam("keys", value=[p["event_id"] for p in positions], type_=postgresql.ARRAY(col.type))
+    taken = set(session.connection().execute(select(col).where(col == any_(wanted))).scalars())
+    return [p for p in positions if p["event_id"] not in taken] if taken else positions
+
+
 def _store_positions(session: Session, rows, result: StoreResult) -> list[dict]:
     """Insert the fixes; returns the `vehicles` rows to upsert (without a fix that conflicts)."""
     if not rows.positions:
         return rows.vehicles
     table = VehiclePosition.__table__
     # preserve_rowcount: SQLAlchemy reports -1 for an executemany's rows otherwise (the driver knows)
-    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=["event_id"]).execution_options(preserve_rowcount=True)
+    # No conflict target: on PostgreSQL the table is partitioned and unique on (event_id, recorded_at),
+    # on SQLite unique on event_id (migration 0007); a re-delivered fix conflicts on either.
+    stmt = _insert(session, table).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
     conn = session.connection()
-    counts = [conn.execute(stmt, chunk).rowcount for chunk in _chunks(rows.positions)]  # a stored fix is skipped
+    counts = [conn.execute(stmt, chunk).rowcount for chunk in _chunks(_not_stored_yet(session, rows.positions))]
     inserted = sum(counts) if all(n >= 0 for n in counts) else None  # None: the driver did not say
     check_all = inserted is None or inserted < len(rows.positions)
     # Checked: every fix when some were not inserted (those inserted here compare equal), and repeats.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -133,7 +134,7 @@ class Complaint(Base):
     kelurahan_code: Mapped[str | None] = mapped_column(ForeignKey("kelurahan.code"), nullable=True, index=True)
     kecamatan_code: Mapped[str | None] = mapped_column(ForeignKey("kecamatan.code"), nullable=True)
     outside_city: Mapped[bool] = mapped_column(Boolean, default=False)
-    reporter_nik: Mapped[str] = mapped_column(String(16))
+    reporter_nik: Mapped[str | None] = mapped_column(String(16), nullable=True)  # NULL once erased (retention)
     reporter_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     reporter_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     photo_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
@@ -177,7 +178,7 @@ class Emergency(Base):
     kelurahan_code: Mapped[str | None] = mapped_column(ForeignKey("kelurahan.code"), nullable=True)
     kecamatan_code: Mapped[str | None] = mapped_column(ForeignKey("kecamatan.code"), nullable=True)
     outside_city: Mapped[bool] = mapped_column(Boolean, default=False)
-    reporter_nik: Mapped[str] = mapped_column(String(16), index=True)
+    reporter_nik: Mapped[str | None] = mapped_column(String(16), index=True, nullable=True)  # NULL once erased
     reporter_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     device_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)
@@ -210,7 +211,11 @@ class Vehicle(Base):
 
 
 class VehiclePosition(Base):
-    """Every fix, late ones included, for track history."""
+    """Every fix, late ones included, for track history (thinned and dropped by data_access/retention.py).
+
+    On PostgreSQL the table is partitioned by month of recorded_at (migration 0007): there the
+    primary key is (id, recorded_at) and event_id is unique together with recorded_at.
+    """
 
     __tablename__ = "vehicle_positions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -297,3 +302,28 @@ class SignInAttempt(Base):
     outcome: Mapped[str] = mapped_column(String(10))  # ok / wrong / locked / throttled
 
     __table_args__ = (Index("ix_sign_in_attempts_at", "at"),)
+
+
+class RetentionRun(Base):
+    """One run of `retention run` (daily in the worker): what was thinned, dropped and erased; the audit of erasures."""
+
+    __tablename__ = "retention_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100))  # sistem:retensi
+    complaints_erased: Mapped[int] = mapped_column(Integer)
+    emergencies_erased: Mapped[int] = mapped_column(Integer)
+    positions_thinned: Mapped[int] = mapped_column(Integer)
+    positions_dropped: Mapped[int] = mapped_column(Integer)
+    details: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # policy in force, partitions, days
+
+
+class ThinnedPositionDay(Base):
+    """A (WIB) day of position history already thinned: thinning runs once per day of history."""
+
+    __tablename__ = "thinned_position_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    rows_before: Mapped[int] = mapped_column(Integer)
+    rows_after: Mapped[int] = mapped_column(Integer)
+    thinned_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -40,6 +40,7 @@ from geo import AreaIndex
 from ingest.enrich import EnrichContext, build_rows
 from ingest.prepare import ChildContext, Prepared, prepare_batch, validate_batch
 from ingest.reader_process import ChildLost, ReaderProcess
+from ingest.retention_daily import DailyRetention
 from ingest.watchdog import SlaWatchdog
 from settings import Settings
 
@@ -168,9 +169,14 @@ class IngestWorker:
         if self.reader_process is not None:
             self.reader_process.start()  # not waited for: this process reads batches until it is ready
         self.watchdog.start()
+        retention = DailyRetention(
+            Session=self.Session, client=self.redis, settings=self.settings, clock=self.clock, stop=threading.Event()
+        )
+        retention.start()  # once a day, in one worker (ingest/retention_daily.py)
         try:
             self._loop(max_idle_polls)
         finally:
+            retention.stop.set()
             self.watchdog.stop.set()
             self.watchdog.join()
             if self.reader_process is not None:

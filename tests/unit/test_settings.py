@@ -53,3 +53,11 @@ def test_sign_in_settings_are_read_and_a_bad_rate_is_named():
     assert (s.sign_in_lock_after, s.idle_timeout_min, s.sign_in_keep_days) == (7, 12.5, 90)
     with pytest.raises(ValueError, match="BCC_SIGN_IN_LIMIT_ACCOUNT='lima' is not valid"):
         load_settings({"BCC_SIGN_IN_LIMIT_ACCOUNT": "lima"})
+
+
+def test_retention_periods_are_read_and_must_thin_before_they_drop():
+    s = load_settings({"RETENTION_DETAIL_DAYS": "14", "RETENTION_KEEP_DAYS": "180", "PERSONAL_DATA_KEEP_DAYS": "730"})
+    assert (s.retention_detail_days, s.retention_keep_days, s.personal_data_keep_days) == (14, 180, 730)
+    assert load_settings({}).retention_hour == 2
+    with pytest.raises(ValueError, match="RETENTION_KEEP_DAYS must be larger"):
+        load_settings({"RETENTION_DETAIL_DAYS": "30", "RETENTION_KEEP_DAYS": "30"})
