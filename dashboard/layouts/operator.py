@@ -135,7 +135,7 @@ def layout(lang: str = "id", **_query):
                 className="op-body",
                 children=[
                     queue_grid(
-                        ids.OP_GRID, columns(lang), t("op_empty", lang), {"row-emergency": "params.data.kind === 'emergency'"}
+                        ids.OP_GRID, columns(lang), t("op_empty", lang), {"row-emergency": "params.data.kind === 'emergency'", "row-complaint": "params.data.kind === 'complaint'"}
                     ),
                     html.Aside(
                         className="op-detail",
