@@ -300,8 +300,8 @@ def test_a_shift_console_reads_well_and_keeps_its_actions_in_view(dash_duo, shif
     until(lambda: "ringing" in dash_duo.find_element("#op-sound-btn").get_attribute("class"), timeout=10)
     grid = dash_duo.find_element("#op-grid").text
     for text in (
-        "Tombol darurat — Medis",
-        "Tombol darurat — Jenis tidak diketahui",
+        "Darurat: Medis",
+        "Darurat: Jenis tidak diketahui",
         "Belum diterima",
         "Diterima",
         "Call center",
@@ -360,7 +360,7 @@ def test_english_console_says_everything_in_english(dash_duo, shift):
     _login(dash_duo, "op1")
     dash_duo.wait_for_contains_text("#op-grid", "Tombol darurat", timeout=15)
     dash_duo.driver.get(f"{dash_duo.server_url}/operator?lang=en")
-    dash_duo.wait_for_contains_text("#op-grid", "Panic button — Unknown kind", timeout=15)
+    dash_duo.wait_for_contains_text("#op-grid", "Emergency: Unknown kind", timeout=15)
     grid = dash_duo.find_element("#op-grid").text
     for text in ("Acknowledged", "New", "Blocked drain / flooding", "Call centre", "overdue", "min", "Complaint"):
         assert text in grid, text
@@ -446,7 +446,7 @@ def test_search_as_you_type_numbers_keys_and_the_oldest_first_order(dash_duo, sh
 
     # the default order: the emergency pinned, then by deadline (overdue, soon, on time) ...
     emergency_row, *complaints = _row_order(dash_duo)
-    assert emergency_row.startswith("Tombol darurat")
+    assert emergency_row.startswith("Darurat:")
     assert complaints == ["Drainase tersumbat di Jl. Sudirman", "Lampu jalan padam", "Jalan berlubang dekat pasar"]
     # ... one click: the unanswered first, oldest first (the overdue one was just read); again: back
     dash_duo.find_element("#op-order").click()
@@ -457,7 +457,7 @@ def test_search_as_you_type_numbers_keys_and_the_oldest_first_order(dash_duo, sh
         ),
         timeout=5,
     )
-    assert _row_order(dash_duo)[0].startswith("Tombol darurat")
+    assert _row_order(dash_duo)[0].startswith("Darurat:")
     dash_duo.find_element("#op-order").click()
     dash_duo.wait_for_contains_text("#op-order", "Urutan: tenggat terdekat", timeout=5)
     until(lambda: _row_order(dash_duo)[1:] == complaints, timeout=5)
