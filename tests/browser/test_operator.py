@@ -430,6 +430,7 @@ def test_search_as_you_type_numbers_keys_and_the_oldest_first_order(dash_duo, sh
     keys.send_keys("?").perform()
     dash_duo.wait_for_contains_text("#op-help", "Pintasan papan ketik", timeout=5)
     assert "eskalasi" in dash_duo.find_element("#op-help").text
+    _shot(dash_duo, "operator-shortcuts.png")
     keys.send_keys(Keys.ESCAPE).perform()
     until(lambda: not dash_duo.find_element("#op-help").is_displayed(), timeout=5)
     keys.send_keys("j").perform()
