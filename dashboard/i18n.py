@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -175,3 +176,45 @@ def ago(seconds: float | None, lang: str = "id") -> str:
     if s < 7200:
         return t("ago_m", lang, n=s // 60)
     return t("ago_h", lang, n=s // 3600)
+
+
+# Codes stored in the database, as the screen says them: status codes per kind of item, emergency
+# kinds, complaint sources. Unknown codes are shown as they are rather than hidden.
+_LABEL_KEYS = {
+    ("status", "complaint"): "op_cstatus_{}",
+    ("status", "emergency"): "op_estatus_{}",
+    ("kind", "emergency"): "op_ekind_{}",
+    ("source", "complaint"): "op_source_{}",
+}
+
+
+def label(group: str, kind: str, code: str | None, lang: str = "id") -> str:
+    """The human label of a code (`label("status", "emergency", "di_lokasi")` → "Petugas di lokasi")."""
+    if not code:
+        return "—"
+    pattern = _LABEL_KEYS.get((group, kind))
+    if pattern is None:
+        return code
+    key = pattern.format(code)
+    return t(key, lang) if key in TEXT["id"] else code
+
+
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)")
+_INGESTED = re.compile(r"^diterima dari stream \(terjadi (?P<at>.+)\)$")
+
+
+def _iso_as_wib(match: re.Match) -> str:
+    try:
+        return wib(datetime.fromisoformat(match.group(0).replace("Z", "+00:00")))
+    except ValueError:
+        return match.group(0)
+
+
+def readable_note(note: str | None, lang: str = "id") -> str | None:
+    """A stored note as the room reads it: machine timestamps (ISO, UTC) in WIB; the ingest's own
+    note in the user's language. The stored text is left as it is (it is the audit record)."""
+    if not note:
+        return note
+    note = _ISO_TIME.sub(_iso_as_wib, note)
+    ingested = _INGESTED.match(note)
+    return t("op_ingested", lang, at=ingested.group("at")) if ingested else note

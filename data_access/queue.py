@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from data_access.models import Agency, Category, Complaint, Emergency, Kecamatan, Kelurahan, StatusChange
 from domain.escalation import ItemClock, SlaTargets, soon_window, stage_deadline
 from domain.lifecycle import ACTIVE_EMERGENCY_STATUSES, OPEN_COMPLAINT_STATUSES
+from domain.numbering import ItemNumber, parse_item_number
 from domain.sla import deadline_state
 
 
@@ -27,9 +28,9 @@ class QueueFilters:
     search: str | None = None
 
 
-def _id_search(text: str | None) -> int | None:
-    text = (text or "").strip().lstrip("#")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+def _wants(number: ItemNumber | None, kind: str) -> bool:
+    """A search for a number looks only at the kind it names ("P-12": complaints; "#12": both)."""
+    return number is None or number.kind in (None, kind)
 
 
 def operator_queue(
@@ -37,8 +38,10 @@ def operator_queue(
 ) -> list[dict]:
     """Rows for the queue grid; `agency_code` limits it to one agency's assigned complaints."""
     rows: list[dict] = []
-    complaint_only = filters.agency or filters.category or _id_search(filters.search) is not None
-    if agency_code is None and not complaint_only:
+    number = parse_item_number(filters.search)
+    text = None if number is not None or not filters.search else f"%{filters.search.strip()}%"
+    complaint_only = filters.agency or filters.category
+    if agency_code is None and not complaint_only and _wants(number, "emergency"):
         e = Emergency
         q = (
             select(e.id, e.kind, e.status, e.pressed_at, e.version, Kelurahan.name, Kecamatan.name, e.kecamatan_code)
@@ -48,6 +51,10 @@ def operator_queue(
         )
         if filters.kecamatan:
             q = q.where(e.kecamatan_code == filters.kecamatan)
+        if number is not None:  # pinned, but not above the search: "D-4" finds D-4 only
+            q = q.where(e.id == number.id)
+        elif text is not None:
+            q = q.where(e.kind.ilike(text) | Kelurahan.name.ilike(text) | Kecamatan.name.ilike(text))
         for r in session.execute(q):
             rows.append(
                 {
@@ -62,12 +69,13 @@ def operator_queue(
                     "due_at": None,
                     "due_in_s": None,
                     "due_state": "terlambat" if r[2] == "baru" else "tepat",
-                    "kelurahan": r[5] or "luar kota",
+                    "kelurahan": r[5] or "",
                     "kecamatan": r[6] or "",
-                    "source": "tombol darurat",
+                    "source": "panic",
                     "agency": "",
                     "escalation": 0,
                     "version": r[4],
+                    "pin": 0 if r[2] == "baru" else 1,
                     "sort": (0, 0 if r[2] == "baru" else 1, r[3].timestamp()),
                 }
             )
@@ -93,14 +101,16 @@ def operator_queue(
             Category.first_response_minutes,
             Category.forward_minutes,
             Category.followup_working_days,
+            Category.name_en,
         )
         .join(Category, Category.code == c.category_code)
         .outerjoin(Kelurahan, Kelurahan.code == c.kelurahan_code)
         .outerjoin(Kecamatan, Kecamatan.code == c.kecamatan_code)
     )
-    wanted_id = _id_search(filters.search)
-    if wanted_id is not None:  # "#123" finds that report in any status (to close, reopen or check it)
-        q = q.where(c.id == wanted_id)
+    if not _wants(number, "complaint"):
+        q = q.where(False)
+    elif number is not None:  # "P-123" finds that report in any status (to close, reopen or check it)
+        q = q.where(c.id == number.id)
     elif filters.status:  # any status, closed ones too, when asked for by name
         q = q.where(c.status == filters.status)
     else:
@@ -113,9 +123,8 @@ def operator_queue(
         q = q.where(c.kecamatan_code == filters.kecamatan)
     if filters.agency:
         q = q.where(c.agency_code == filters.agency)
-    if filters.search and wanted_id is None:
-        like = f"%{filters.search.strip()}%"
-        q = q.where(c.title.ilike(like) | Kelurahan.name.ilike(like))
+    if text is not None:
+        q = q.where(c.title.ilike(text) | Kelurahan.name.ilike(text) | Kecamatan.name.ilike(text))
     for r in session.execute(q):
         # The same stage deadline and "due soon" window as the SLA watchdog (domain/escalation.py).
         clock = ItemClock(status=r[4], reported_at=r[5], first_response_due_at=r[6], resolution_due_at=r[7], forwarded_at=r[15])
@@ -130,19 +139,21 @@ def operator_queue(
                 "id": r[0],
                 "title": r[1],
                 "category": r[3],
+                "category_en": r[19] or r[3],
                 "status": r[4],
                 "reported_at": r[5].isoformat(),
                 "age_s": int((now - r[5]).total_seconds()),
                 "due_at": due.isoformat(),
                 "due_in_s": int((due - now).total_seconds()),
                 "due_state": state,
-                "kelurahan": r[8] or "luar kota",
+                "kelurahan": r[8] or "",
                 "kecamatan": r[9] or "",
                 "source": r[10],
                 "agency": r[11] or "",
                 "suggested_agency": r[12] or "",
                 "escalation": r[13],
                 "version": r[14],
+                "pin": 2 if r[4] == "baru" else 3,  # unanswered complaints before the rest (oldest-first order)
                 "sort": (1, 0, due.timestamp()),
             }
         )

@@ -10,16 +10,18 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from dashboard import ids
 from dashboard.auth import current_actor, current_role, now_utc
 from dashboard.callbacks import CallbackSet
-from dashboard.i18n import t, wib
+from dashboard.i18n import label, readable_note, t, wib
 from dashboard.place_map import place_map
+from dashboard.queue_grid import present_rows
 from dashboard.services import services
 from data_access import actions
 from data_access.actions import ActionRefused, ActionRequest, Actor, ConcurrentChange, StoreUnavailable, run_action
 from data_access.duplicates import duplicate_candidates
-from data_access.models import Complaint, Emergency, ResponderPost
+from data_access.models import Category, Complaint, Emergency, ResponderPost
 from data_access.queue import QueueFilters, operator_queue, repeat_false_alarms, timeline
 from domain.console import offered
 from domain.live_events import SOCKET_EVENT
+from domain.numbering import item_number
 from domain.privacy import mask_digits, mask_name
 from domain.roles import may_view
 
@@ -61,17 +63,22 @@ def refresh_queue(_batch, _n, _done, status, overdue, search, category, kecamata
     for row in rows:
         n = repeats.get(row["id"], 0) if row["kind"] == "emergency" else 0
         row["warning"] = t("op_repeat_short", lang, n=n) if n else ""
-    return rows
+    return present_rows(rows, lang)
 
 
-def _timeline_line(e, lang: str) -> str:
+def _move(kind: str, from_status: str | None, to_status: str, lang: str) -> str:
+    return f"{label('status', kind, from_status, lang) if from_status else '·'} → {label('status', kind, to_status, lang)}"
+
+
+def _timeline_line(e, kind: str, lang: str) -> str:
     if e.action == "escalate":
         what = t("op_action_escalate", lang, level=e.escalation_level)
     elif e.action in ("note", "merge"):
         what = t(f"op_action_{e.action}", lang)
     else:
-        what = f"{e.from_status or '·'} → {e.to_status}"
-    return f"{wib(e.at)} — {what} {t('op_by', lang)} {e.actor}" + (f": {e.note}" if e.note else "")
+        what = _move(kind, e.from_status, e.to_status, lang)
+    note = readable_note(e.note, lang)
+    return f"{wib(e.at)} — {what} {t('op_by', lang)} {e.actor}" + (f": {note}" if note else "")
 
 
 def _reporter_rows(lang: str, name: str | None, phone: str | None, nik: str | None, with_name: bool):
@@ -87,7 +94,7 @@ def _masked(item, kind: str, lang: str):
 
 def _duplicates(s, item, lang: str):
     if item.duplicate_of_id:
-        return html.P(t("op_duplicate_of", lang, id=item.duplicate_of_id), className="msg")
+        return html.P(t("op_duplicate_of", lang, number=item_number("complaint", item.duplicate_of_id)), className="msg")
     found = duplicate_candidates(s, complaint_id=item.id)
     return [
         html.H3(t("op_duplicates", lang)),
@@ -95,8 +102,13 @@ def _duplicates(s, item, lang: str):
             [
                 html.Li(
                     [
-                        f"#{c.id} {c.title} · {c.status} · {c.distance_m:.0f} m · {wib(c.reported_at, '%d-%m %H:%M')} ",
-                        html.Button(t("op_btn_merge", lang, id=c.id), id={"type": ids.OP_MERGE, "id": c.id}, n_clicks=0),
+                        f"{item_number('complaint', c.id)} {c.title} · {label('status', 'complaint', c.status, lang)}"
+                        f" · {c.distance_m:.0f} m · {wib(c.reported_at, '%d-%m %H:%M')} ",
+                        html.Button(
+                            t("op_btn_merge", lang, number=item_number("complaint", c.id)),
+                            id={"type": ids.OP_MERGE, "id": c.id},
+                            n_clicks=0,
+                        ),
                     ]
                 )
                 for c in found
@@ -136,6 +148,7 @@ def show_detail(selected_rows, _done, current, lang):
         events = timeline(s, item_kind=kind, item_id=current["id"])
         reporter = _masked(item, kind, lang)
         near = None
+        category = s.get(Category, item.category_code) if kind == "complaint" else None
         if kind == "complaint":
             duplicates = _duplicates(s, item, lang)
             repeats = 0
@@ -150,16 +163,19 @@ def show_detail(selected_rows, _done, current, lang):
         "level": getattr(item, "escalation_level", 0),
         "agency": getattr(item, "agency_code", None),
     }
+    number = item_number(kind, item.id)
+    status = label("status", kind, item.status, lang)
     if kind == "complaint":
+        category_name = (category.name_en if lang == "en" else category.name_id) if category else item.category_code
         head = [
-            html.H2(f"{t('op_complaint', lang)} #{item.id}: {item.title}"),  # Dash escapes text: script stays text
+            html.H2(f"{number} · {t('op_complaint', lang)}: {item.title}"),  # Dash escapes text: script stays text
             html.P(item.description or t("op_no_description", lang), className="desc"),
             html.P(
                 t(
                     "op_complaint_line",
                     lang,
-                    category=item.category_code,
-                    status=item.status,
+                    category=category_name,
+                    status=status,
                     agency=item.agency_code or "—",
                     level=t(f"op_level_{item.escalation_level}", lang),
                 )
@@ -179,8 +195,10 @@ def show_detail(selected_rows, _done, current, lang):
         agency = item.agency_code or item.suggested_agency_code
     else:
         head = [
-            html.H2(f"{t('op_emergency', lang)} #{item.id}: {item.kind}"),
-            html.P(t("op_emergency_line", lang, status=item.status, pressed=wib(item.pressed_at))),
+            html.H2(
+                f"{number} · {t('op_emergency', lang)}: {t('op_em_title', lang, kind=label('kind', 'emergency', item.kind, lang))}"
+            ),
+            html.P(t("op_emergency_line", lang, status=status, pressed=wib(item.pressed_at))),
             html.P(
                 t("op_nearest", lang, name=near.name, m=f"{item.nearest_post_distance_m:.0f}")
                 if near
@@ -191,8 +209,11 @@ def show_detail(selected_rows, _done, current, lang):
             head.append(html.P(t("op_repeat", lang, n=repeats), className="banner alert repeat"))
         agency = no_update
     post = (near.lat, near.lon) if kind == "emergency" and near is not None else None
-    head.append(place_map(item.lat, item.lon, item.kelurahan_code, post=post, class_name="place-map op-map"))
-    history = html.Ol(className="timeline", children=[html.Li(_timeline_line(e, lang)) for e in events])
+    # one map per item (its own id): a new item gets a new map, not the last one's view
+    head.append(
+        place_map(item.lat, item.lon, item.kelurahan_code, post=post, class_name="place-map op-map", map_id=f"op-map-{number}")
+    )
+    history = html.Ol(className="timeline", children=[html.Li(_timeline_line(e, kind, lang)) for e in events])
     return [*head, html.H3(t("op_history", lang)), history], selected, agency, reporter, duplicates
 
 
@@ -259,14 +280,21 @@ def _int_or_none(value) -> int | None:
 
 @callbacks.callback(
     [Output(button, "hidden") for button in ACTIONS],
+    Output(ids.OP_ACTIONBAR, "hidden"),
+    Output(ids.OP_BAR_TITLE, "children"),
+    Output(ids.OP_AGENCY_BOX, "hidden"),
+    Output(ids.OP_BTN_REVEAL, "hidden"),
     Input(ids.OP_SELECTED, "data"),
 )
 def offer_buttons(selected):
-    """Show only the moves that can succeed for the selected item and this user (the policy's answer)."""
-    selected = selected if isinstance(selected, dict) else {}
+    """Show only the moves that can succeed for the selected item and this user (the policy's answer);
+    nothing before a row is selected. The agency list only where a move needs an agency."""
+    item = _selected_item(selected)
+    selected = selected if item is not None else {}
     actor = current_actor()
-    return [
-        not offered(
+
+    def shown(action: str) -> bool:
+        return offered(
             action,
             role=actor.role if actor else None,
             actor_agency=actor.agency_code if actor else None,
@@ -275,8 +303,10 @@ def offer_buttons(selected):
             escalation_level=_int_or_none(selected.get("level")) or 0,
             item_agency=selected.get("agency"),
         )
-        for action in ACTIONS.values()
-    ]
+
+    hidden = [not shown(action) for action in ACTIONS.values()]
+    needs_agency = shown("assign") or shown("reassign")
+    return [*hidden, item is None, item_number(*item) if item else "", not needs_agency, not shown("reveal_reporter")]
 
 
 def _bad(text: str):
@@ -289,8 +319,8 @@ def _done_text(outcome, lang: str) -> str:
     elif outcome.action == "note":
         what = t("op_action_note", lang)
     else:
-        what = f"{outcome.from_status} → {outcome.to_status}"
-    return t("op_msg_done", lang, id=outcome.item_id, what=what)
+        what = _move(outcome.item_kind, outcome.from_status, outcome.to_status, lang)
+    return t("op_msg_done", lang, number=item_number(outcome.item_kind, outcome.item_id), what=what)
 
 
 @callbacks.callback(
@@ -356,4 +386,13 @@ callbacks.clientside(
     Input(ids.OP_GRID, "rowData"),
     Input(ids.OP_SOUND_ON, "data"),
     State(ids.OP_CFG, "data"),
+)
+
+callbacks.clientside(
+    ClientsideFunction(namespace="operator", function_name="order"),
+    Output(ids.OP_ORDER_BTN, "children"),
+    Output(ids.OP_ORDER_BTN, "className"),
+    Input(ids.OP_ORDER_BTN, "n_clicks"),
+    State(ids.OP_CFG, "data"),
+    prevent_initial_call=True,
 )
