@@ -31,6 +31,7 @@ CALLBACKS = (
     "dashboard.callbacks.operator",
     "dashboard.callbacks.agency",
     "dashboard.callbacks.admin",
+    "dashboard.callbacks.admin_closed_days",
     "dashboard.callbacks.laporan",
 )
 ASSETS = Path(__file__).resolve().parent / "assets"

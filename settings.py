@@ -41,6 +41,8 @@ class Settings:
     reader_process: bool = True
     # SLA watchdog (a thread in each worker): seconds between rounds; 0 turns it off
     watchdog_every_s: float = 30.0
+    # working-day deadlines: count the collective-leave days (cuti bersama) as working days (default: closed)
+    cuti_bersama_working: bool = False
     # stream retention (data_access/stream_retention.py): seconds between trims by the worker (0: off),
     # and how many days the dead-letter stream and bcc:actions keep their entries
     stream_trim_every_s: float = 60.0
@@ -84,6 +86,7 @@ _ENV_MAP = {
     "INGEST_RETRY_MAX_S": ("retry_max_s", float),
     "INGEST_READER_PROCESS": ("reader_process", _flag),
     "SLA_WATCHDOG_EVERY_S": ("watchdog_every_s", float),
+    "CUTI_BERSAMA_WORKING": ("cuti_bersama_working", _flag),
     "STREAM_TRIM_EVERY_S": ("stream_trim_every_s", float),
     "DEADLETTER_KEEP_DAYS": ("deadletter_keep_days", float),
     "ACTIONS_KEEP_DAYS": ("actions_keep_days", float),

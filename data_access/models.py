@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -279,3 +280,14 @@ class AdminChange(Base):
     changes: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # {field: [old, new]}
 
     __table_args__ = (Index("ix_admin_changes_entity", "entity", "entity_key", "at"),)
+
+
+class ClosedDay(Base):
+    """A day government offices are closed besides holidays and cuti bersama (a local holiday, a
+    disaster), set by an administrator: working-day deadlines skip it (domain/sla.py)."""
+
+    __tablename__ = "closed_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -25,6 +25,7 @@ import redis
 from sqlalchemy import exc as sa_exc
 
 from data_access.announcements import deliver_pending
+from data_access.closed_days import work_calendar
 from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
 from data_access.reference import active_posts, category_policies, contract_context, kelurahan_centers
@@ -116,6 +117,7 @@ class IngestWorker:
             clock=self.clock,
             every_s=settings.watchdog_every_s,
             stop=threading.Event(),  # set when run() returns, also after max_idle_polls
+            cuti_bersama_working=settings.cuti_bersama_working,
         )
         # Acknowledging and announcing a batch overlaps the next batch's write (one batch in flight).
         self._acker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-ack")
@@ -149,6 +151,7 @@ class IngestWorker:
                 posts=tuple(active_posts(s)),
                 policies=category_policies(s),
                 kelurahan_centers=kelurahan_centers(s),
+                calendar=work_calendar(s, cuti_bersama_working=self.settings.cuti_bersama_working),
             )
         self._context_version += 1
         self._child_context = ChildContext(
@@ -157,6 +160,7 @@ class IngestWorker:
             posts=self.enrich.posts,
             policies=self.enrich.policies,
             kelurahan_centers=self.enrich.kelurahan_centers,
+            calendar=self.enrich.calendar,
         )
         self._context_loaded_at = time.monotonic()
 
