@@ -152,16 +152,37 @@ def register_cli(app: Flask) -> None:
     @click.option("--buses-per-route", default=3, show_default=True)
     @click.option("--duration", type=float, default=None, help="Seconds to run (default: until stopped).")
     @click.option("--act", is_flag=True, help="Also play demo operators and agencies who answer items (actors named demo:…).")
-    def simulate(rate, seed, chaos, buses_per_route, duration, act):
+    @click.option(
+        "--history",
+        "history_days",
+        type=click.IntRange(0, 730),
+        default=0,
+        help="First fill this many past days (once per database), so /laporan shows trends; --duration 0 stops there.",
+    )
+    def simulate(rate, seed, chaos, buses_per_route, duration, act, history_days):
         """Demo feed into the three live streams."""
         import signal
         import threading
+        from datetime import UTC, datetime
 
         from data_access.reference import bus_routes
         from simulator.feed import DemoFeed
         from simulator.runner import run_feed
 
         svc = services()
+        if history_days:
+            from simulator.history import fill_history
+
+            done = fill_history(svc.Session, days=history_days, now=datetime.now(UTC), seed=seed)
+            if done.skipped:
+                click.echo("demo history: already there (kept as it is)")
+            else:
+                click.echo(
+                    f"demo history: {history_days} days, {done.complaints} complaints, "
+                    f"{done.status_changes} status changes, {done.emergencies} panic presses"
+                )
+        if duration == 0:
+            return
         with svc.Session() as s:
             routes = bus_routes(s)
         if not routes:
