@@ -50,6 +50,8 @@ class Settings:
     actions_keep_days: float = 30.0
     # map
     tile_url: str = ""
+    # demo accounts' passwords (create-demo-users; mode 0600; never in production)
+    demo_accounts_file: str = str(PROJECT_DIR / "var" / "demo-accounts.txt")
     # wall screens: read-only kiosk token (URL ?token=… or cookie); no token, no data
     wall_token: str = "dinding-demo"
 
@@ -92,6 +94,7 @@ _ENV_MAP = {
     "ACTIONS_KEEP_DAYS": ("actions_keep_days", float),
     "MAP_TILE_URL": ("tile_url", str),
     "WALL_TOKEN": ("wall_token", str),
+    "DEMO_ACCOUNTS_FILE": ("demo_accounts_file", str),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from data_access.db import make_engine, make_session_factory
 from data_access.models import Complaint, Emergency, StatusChange
 from data_access.reports import ReportFilter, city_figures, daily_volume
+from data_access.watchdog import sla_sweep
 from domain.report_period import Period
 from domain.sla import WIB
 from simulator.history import ACTOR, COMPLAINTS_PER_DAY, PRESSES_PER_DAY, fill_history
@@ -42,6 +43,9 @@ def test_history_fills_past_weeks_once_and_the_report_sees_them(migrated_url, re
         this, previous = city_figures(s, flt=week, now=NOW), city_figures(s, flt=week.for_period(week.period.previous()), now=NOW)
         assert this.received > 0 and previous.received > 0  # the KPIs have a previous period to compare with
         assert s.scalar(select(func.count()).select_from(Emergency)) == done.emergencies
+    # the watchdog's first round finds the history as it would have left it: no storm of escalations
+    sweep = sla_sweep(Session, now=NOW)
+    assert sweep.checked > 0 and sweep.escalations == [] and sweep.due_states_changed == 0
     # the live feed goes on: new complaints get new ids after the history's
     r = redis.Redis.from_url(redis_server.url)
     xadd_all(r, stream_prefix, [("complaints", complaint(i)) for i in range(3)])
