@@ -41,12 +41,16 @@ def work_calendar(session: Session, *, cuti_bersama_working: bool = False) -> Wo
 
 
 def _parse_day(value) -> tuple[date | None, list[rules.Problem]]:
+    """ISO (2026-12-24) or as written in Indonesia (24-12-2026)."""
     if isinstance(value, date):
         return value, []
-    try:
-        return date.fromisoformat(str(value or "").strip()), []
-    except ValueError:
-        return None, [rules.Problem("adm_err_closed_day_date")]
+    text = str(value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date(), []
+        except ValueError:
+            continue
+    return None, [rules.Problem("adm_err_closed_day_date")]
 
 
 def add_closed_day(session: Session, *, actor: str, now: datetime, day, reason: str | None) -> ClosedDayRow:

@@ -30,7 +30,10 @@ def closed_days_tab(lang: str, grid, field, cuti_bersama_working: bool):
     form = html.Div(
         className="adm-form",
         children=[
-            field(t("adm_closed_day", lang), dcc.Input(id=ids.ADM_CLOSED_DAY, type="date")),
+            field(
+                t("adm_closed_day", lang),
+                dcc.Input(id=ids.ADM_CLOSED_DAY, type="text", placeholder=t("adm_closed_day_hint", lang)),
+            ),
             field(t("adm_closed_reason", lang), dcc.Input(id=ids.ADM_CLOSED_REASON, type="text", maxLength=200)),
             html.Span(t("adm_closed_hint", lang, cuti=_cuti_note(lang, cuti_bersama_working)), className="hint"),
             html.Div(

@@ -50,7 +50,8 @@ def test_closing_and_reopening_a_day_is_audited(Session):
 @pytest.mark.parametrize(
     ("day", "reason", "problem"),
     [
-        ("25-11-2026", "Banjir", "adm_err_closed_day_date"),
+        ("31-02-2026", "Banjir", "adm_err_closed_day_date"),
+        ("besok", "Banjir", "adm_err_closed_day_date"),
         ("", "Banjir", "adm_err_closed_day_date"),
         ("2026-11-25", "  ", "adm_err_name_required"),
         ("2026-11-25", "x" * 201, "adm_err_too_long"),
@@ -66,7 +67,7 @@ def test_wrong_input_is_refused_with_a_reason_and_nothing_is_stored(Session, day
 
 def test_a_day_is_closed_once_and_only_a_closed_day_can_be_reopened(Session):
     with Session.begin() as s:
-        add_closed_day(s, actor=ADMIN, now=now_utc(), day=FLOOD, reason="Banjir")
+        add_closed_day(s, actor=ADMIN, now=now_utc(), day="25-11-2026", reason="Banjir")  # as written in Indonesia
     with pytest.raises(AdminInputError) as exc, Session.begin() as s:
         add_closed_day(s, actor=ADMIN, now=now_utc(), day=FLOOD, reason="Banjir lagi")
     assert _keys(exc) == ["adm_err_closed_day_taken"]
