@@ -12,7 +12,7 @@ run: setup  ## set everything up and start web, worker and the demo feed
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed --samples
 	$(BIN)/flask --app app create-demo-users
-	$(BIN)/flask --app app simulate --history 28 --duration 0
+	$(BIN)/flask --app app simulate --history 60 --duration 0
 	@echo "Starting web, worker, live relay and demo feed; the URLs and demo accounts follow when all are ready."
 	$(BIN)/honcho start -f Procfile
 
