@@ -25,12 +25,20 @@ def _item(href: str, label: str, note: str | None = None, item_id: str | None = 
     return html.Li(children, className="home-link", **({"id": item_id} if item_id else {}))
 
 
-def _wall_note(lang: str) -> str:
-    note = t("home_wall_note", lang)
+def _demo_token() -> str | None:
+    """The demo's public wall token, outside production only; a real token is never shown."""
     settings = services().settings
-    if not settings.production and settings.wall_token == Settings.wall_token:  # the demo's public token only
-        note += f" ({t('home_wall_demo', lang, token=settings.wall_token)})"
-    return note
+    return settings.wall_token if not settings.production and settings.wall_token == Settings.wall_token else None
+
+
+def _wall(lang: str):
+    note, query = t("home_wall_note", lang), []
+    if token := _demo_token():
+        note += f" ({t('home_wall_demo', lang, token=token)})"
+        query.append(f"token={token}")
+    if lang == "en":
+        query.append("lang=en")
+    return _item("/wall" + ("?" + "&".join(query) if query else ""), t("home_wall", lang), note, "home-wall")
 
 
 def _account(lang: str, role: str | None) -> list:
@@ -54,7 +62,6 @@ def _account(lang: str, role: str | None) -> list:
 def layout(lang: str = "id", **_query):
     lang = lang if lang in ("id", "en") else "id"
     role = current_role()
-    wall_href = "/wall" if lang == "id" else "/wall?lang=en"
     return html.Main(
         className="status-page home-page",
         lang=lang,
@@ -67,7 +74,7 @@ def layout(lang: str = "id", **_query):
                 id="home-links",
                 className="home-links",
                 children=[
-                    _item(wall_href, t("home_wall", lang), _wall_note(lang), "home-wall"),
+                    _wall(lang),
                     _item(f"/status?lang={lang}", t("home_status", lang), t("home_status_note", lang), "home-status"),
                     *_account(lang, role),
                 ],

@@ -82,3 +82,4 @@ def test_the_demo_token_is_named_on_the_start_page_outside_production(dash_duo, 
     dash_duo.start_server(create_dash(worker_settings(redis_server.url, url, stream_prefix, wall_token="dinding-demo")))
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/")
     dash_duo.wait_for_contains_text("#home-wall", "demo: token dinding-demo")
+    assert _links(dash_duo)["Layar dinding"] == "/wall?token=dinding-demo"  # one click to the demo wall
