@@ -12,7 +12,8 @@ run: setup  ## set everything up and start web, worker and the demo feed
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app seed --samples
 	$(BIN)/flask --app app create-demo-users
-	@echo "Command center: http://127.0.0.1:$${BCC_PORT:-8050}/   Wall: http://127.0.0.1:$${BCC_PORT:-8050}/wall?token=$${WALL_TOKEN:-dinding-demo}   (Ctrl+C stops everything)"
+	$(BIN)/flask --app app simulate --history 60 --duration 0
+	@echo "Starting web, worker, live relay and demo feed; the URLs and demo accounts follow when all are ready."
 	$(BIN)/honcho start -f Procfile
 
 test: setup-test lint  ## set up and run every test

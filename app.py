@@ -31,6 +31,7 @@ CALLBACKS = (
     "dashboard.callbacks.operator",
     "dashboard.callbacks.agency",
     "dashboard.callbacks.admin",
+    "dashboard.callbacks.admin_closed_days",
     "dashboard.callbacks.laporan",
 )
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -63,6 +64,7 @@ def create_dash(settings: Settings | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         title="Binjai Command Center",
         update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],  # `/` on a phone
         # before the component libraries, which take the WebSocket constructor when they load
         external_scripts=[f"/assets/{SOCKET_TAP}?v={int((ASSETS / SOCKET_TAP).stat().st_mtime)}"],
         assets_ignore=re.escape(SOCKET_TAP),

@@ -19,6 +19,9 @@ def register_cli(app: Flask) -> None:
     @click.argument("revision", default="head")
     def db_upgrade(revision):
         """Apply migrations up to REVISION (default: the latest)."""
+        import logging
+
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # a line per plugin and step drowned the start-up log
         from data_access.migrate import upgrade
 
         upgrade(services().settings.database_url, revision)
@@ -62,21 +65,75 @@ def register_cli(app: Flask) -> None:
         click.echo("added or changed: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
 
     @app.cli.command("create-demo-users")
-    def create_demo_users_cmd():
-        """Demo accounts (one per role) with random passwords, printed once; never in production."""
+    @click.option("--reset", is_flag=True, help="Give every demo account a new password (printed and kept again).")
+    def create_demo_users_cmd(reset):
+        """Demo accounts (one per role) with random passwords, kept in var/demo-accounts.txt; never in production."""
         from datetime import UTC, datetime
 
         from data_access.users import create_demo_users
+        from simulator.accounts import accounts_path, format_accounts, read_accounts, write_accounts
 
         svc = services()
+        accounts_file = accounts_path(svc.settings.demo_accounts_file)
         if svc.settings.production:
             raise click.ClickException("production mode: demo users are not created (use `flask --app app create-user`)")
+        now = datetime.now(UTC)
         with svc.Session.begin() as s:
-            created = create_demo_users(s, now=datetime.now(UTC))
+            created = create_demo_users(s, now=now, reset=reset)
         if not created:
-            click.echo("demo users already exist (their passwords were printed when they were created)")
-        for username, role, password in created:
-            click.echo(f"  {role:10} {username:12} {password}")
+            kept = f"their passwords are in {accounts_file}" if read_accounts(accounts_file) else "new passwords: --reset"
+            click.echo(f"demo users already exist ({kept})")
+            return
+        if not reset:  # accounts added to an existing set: keep the others' lines
+            known = {u for u, _, _ in created}
+            created = [a for a in read_accounts(accounts_file) if a[0] not in known] + created
+        path = write_accounts(created, now=now, path=accounts_file)
+        click.echo(f"demo accounts (role, username, password), kept in {path}:")
+        for line in format_accounts(created):
+            click.echo(line)
+
+    @app.cli.command("demo-ready")
+    @click.option(
+        "--timeout", "timeout_s", default=180.0, show_default=True, help="Seconds to wait for the web app and a worker."
+    )
+    def demo_ready(timeout_s):
+        """Wait until the web app answers and a worker consumes, print the URLs and demo accounts, then idle (Procfile)."""
+        import os
+        import signal
+        import threading
+
+        from data_access.worker_status import read_heartbeats
+        from domain.worker_state import WorkerState
+        from settings import Settings
+        from simulator.accounts import accounts_path
+        from simulator.ready import ready_block, wait_for, web_answers
+
+        svc = services()
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        base = f"http://127.0.0.1:{os.environ.get('BCC_PORT', '8050')}"
+
+        def worker_ready() -> bool:
+            try:
+                return any(h.state == WorkerState.READY for h in read_heartbeats(svc.redis, svc.keys))
+            except Exception:  # noqa: BLE001 - Redis not up yet: keep waiting
+                return False
+
+        web_ok = wait_for(lambda: web_answers(f"{base}/masuk"), timeout_s=timeout_s, stop=stop) is not None
+        worker_ok = wait_for(worker_ready, timeout_s=timeout_s, stop=stop) is not None
+        notes = ["web answers" if web_ok else "web NOT answering", "worker consuming" if worker_ok else "worker NOT ready"]
+        demo_token = not svc.settings.production and svc.settings.wall_token == Settings.wall_token
+        click.echo(
+            ready_block(
+                base,
+                svc.settings.wall_token if demo_token else None,
+                production=svc.settings.production,
+                accounts_file=accounts_path(svc.settings.demo_accounts_file),
+                lines=notes,
+            )
+        )
+        stop.wait()
 
     @app.cli.command("create-user")
     @click.argument("username")
@@ -156,16 +213,37 @@ def register_cli(app: Flask) -> None:
     @click.option("--buses-per-route", default=3, show_default=True)
     @click.option("--duration", type=float, default=None, help="Seconds to run (default: until stopped).")
     @click.option("--act", is_flag=True, help="Also play demo operators and agencies who answer items (actors named demo:…).")
-    def simulate(rate, seed, chaos, buses_per_route, duration, act):
+    @click.option(
+        "--history",
+        "history_days",
+        type=click.IntRange(0, 730),
+        default=0,
+        help="First fill this many past days (once per database), so /laporan shows trends; --duration 0 stops there.",
+    )
+    def simulate(rate, seed, chaos, buses_per_route, duration, act, history_days):
         """Demo feed into the three live streams."""
         import signal
         import threading
+        from datetime import UTC, datetime
 
         from data_access.reference import bus_routes
         from simulator.feed import DemoFeed
         from simulator.runner import run_feed
 
         svc = services()
+        if history_days:
+            from simulator.history import fill_history
+
+            done = fill_history(svc.Session, days=history_days, now=datetime.now(UTC), seed=seed)
+            if done.skipped:
+                click.echo("demo history: already there (kept as it is)")
+            else:
+                click.echo(
+                    f"demo history: {history_days} days, {done.complaints} complaints, "
+                    f"{done.status_changes} status changes, {done.emergencies} panic presses"
+                )
+        if duration == 0:
+            return
         with svc.Session() as s:
             routes = bus_routes(s)
         if not routes:

@@ -41,6 +41,8 @@ class Settings:
     reader_process: bool = True
     # SLA watchdog (a thread in each worker): seconds between rounds; 0 turns it off
     watchdog_every_s: float = 30.0
+    # working-day deadlines: count the collective-leave days (cuti bersama) as working days (default: closed)
+    cuti_bersama_working: bool = False
     # stream retention (data_access/stream_retention.py): seconds between trims by the worker (0: off),
     # and how many days the dead-letter stream and bcc:actions keep their entries
     stream_trim_every_s: float = 60.0
@@ -48,6 +50,8 @@ class Settings:
     actions_keep_days: float = 30.0
     # map
     tile_url: str = ""
+    # demo accounts' passwords (create-demo-users; mode 0600; never in production)
+    demo_accounts_file: str = str(PROJECT_DIR / "var" / "demo-accounts.txt")
     # wall screens: read-only kiosk token (URL ?token=… or cookie); no token, no data
     wall_token: str = "dinding-demo"
     # sign-in (docs/security.md): throttles on POST /masuk (Flask-Limiter notation, kept in Redis),
@@ -120,6 +124,7 @@ _ENV_MAP = {
     "INGEST_RETRY_MAX_S": ("retry_max_s", float),
     "INGEST_READER_PROCESS": ("reader_process", _flag),
     "SLA_WATCHDOG_EVERY_S": ("watchdog_every_s", float),
+    "CUTI_BERSAMA_WORKING": ("cuti_bersama_working", _flag),
     "STREAM_TRIM_EVERY_S": ("stream_trim_every_s", float),
     "DEADLETTER_KEEP_DAYS": ("deadletter_keep_days", float),
     "ACTIONS_KEEP_DAYS": ("actions_keep_days", float),
@@ -139,6 +144,7 @@ _ENV_MAP = {
     "RETENTION_HOUR": ("retention_hour", int),
     "RETENTION_BATCH_ROWS": ("retention_batch_rows", int),
     "RETENTION_PARTITIONS_AHEAD": ("retention_partitions_ahead", int),
+    "DEMO_ACCOUNTS_FILE": ("demo_accounts_file", str),
 }
 
 

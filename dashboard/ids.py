@@ -180,3 +180,9 @@ OP_AGENCY_BOX = "op-agency-box"
 OP_ORDER_BTN = "op-order"
 OP_HELP = "op-help"  # the "?" overlay of keyboard shortcuts (toggled in assets/operator.js)
 OP_HELP_BTN = "op-help-btn"
+# /admin closed days panel (dashboard/layouts/admin_closed_days.py)
+ADM_CLOSED_GRID = "adm-closed-grid"
+ADM_CLOSED_DAY = "adm-closed-day"
+ADM_CLOSED_REASON = "adm-closed-reason"
+ADM_CLOSED_ADD = "adm-closed-add"
+ADM_CLOSED_REMOVE = "adm-closed-remove"

@@ -34,7 +34,7 @@ class AdminInputError(ValueError):
         self.problems = problems
 
 
-def _admit(actor: Actor, permission: str) -> str:
+def admit(actor: Actor, permission: str) -> str:
     """Admins only, whatever the screen sent (domain/policy.py `may_do`); returns the audit's actor name."""
     if not isinstance(actor, Actor) or not may_do(actor.role, permission):
         raise Forbidden("forbidden", role=getattr(actor, "role", None) or "-", action=permission)
@@ -186,7 +186,7 @@ def create_account(
     password: str | None = None,
 ) -> tuple[UserRow, str | None]:
     """A new account. Without a password one is generated and returned (shown once); else None."""
-    actor = _admit(actor, "admin_users")
+    actor = admit(actor, "admin_users")
     username = (username or "").strip().lower()
     agency_code = _blank_to_none(agency_code)
     password = password or None
@@ -235,7 +235,7 @@ def update_account(
     active: bool,
 ) -> UserRow:
     """Change name, role, agency or active flag. An admin cannot lock out the last admin or themself."""
-    actor = _admit(actor, "admin_users")
+    actor = admit(actor, "admin_users")
     user = session.get(User, user_id)
     if user is None:
         raise AdminInputError([rules.Problem("adm_err_no_such_user")])
@@ -263,7 +263,7 @@ def reset_account_password(
     session: Session, *, actor: Actor, now: datetime, user_id: int, password: str | None = None
 ) -> str | None:
     """A new password (generated and returned when none is given). The audit says only that it happened."""
-    actor = _admit(actor, "admin_users")
+    actor = admit(actor, "admin_users")
     user = session.get(User, user_id)
     if user is None:
         raise AdminInputError([rules.Problem("adm_err_no_such_user")])
@@ -277,7 +277,7 @@ def reset_account_password(
 
 def unlock_account(session: Session, *, actor: Actor, now: datetime, user_id: int) -> str:
     """Lift a sign-in lockout (and the count of wrong passwords); audited as `unlock`. Returns the username."""
-    actor = _admit(actor, "admin_users")
+    actor = admit(actor, "admin_users")
     user = session.get(User, user_id)
     if user is None:
         raise AdminInputError([rules.Problem("adm_err_no_such_user")])
@@ -306,7 +306,7 @@ def save_agency(
     active: bool,
     create: bool,
 ) -> AgencyRow:
-    actor = _admit(actor, "admin_agencies")
+    actor = admit(actor, "admin_agencies")
     code = (code or "").strip().upper()
     problems = [*rules.check_code(code), *rules.check_name(name), *rules.check_choice(kind, rules.AGENCY_KINDS, "kind")]
     _raise_if(problems)
@@ -367,7 +367,7 @@ def save_category(
     New targets apply to complaints that arrive afterwards (the worker reloads them within a
     minute); deadlines already set on stored complaints stay as they were promised.
     """
-    actor = _admit(actor, "admin_categories")
+    actor = admit(actor, "admin_categories")
     code = (code or "").strip().lower()
     problems = [
         *rules.check_code(code),
@@ -444,7 +444,7 @@ def save_post(
     active: bool,
 ) -> PostRow:
     """Create (`post_id` None) or update a post; it must lie inside Binjai or within 5 km of it."""
-    actor = _admit(actor, "admin_posts")
+    actor = admit(actor, "admin_posts")
     code = (code or "").strip().upper()
     agency_code = _blank_to_none(agency_code)
     phone = _blank_to_none(phone)

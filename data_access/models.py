@@ -327,3 +327,14 @@ class ThinnedPositionDay(Base):
     rows_before: Mapped[int] = mapped_column(Integer)
     rows_after: Mapped[int] = mapped_column(Integer)
     thinned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClosedDay(Base):
+    """A day government offices are closed besides holidays and cuti bersama (a local holiday, a
+    disaster), set by an administrator: working-day deadlines skip it (domain/sla.py)."""
+
+    __tablename__ = "closed_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -241,11 +241,19 @@ DEMO_USERS = (
 )
 
 
-def create_demo_users(session: Session, *, now: datetime) -> list[tuple[str, str, str]]:
-    """Demo accounts with fresh random passwords; returns (username, role, password) of new ones."""
+def create_demo_users(session: Session, *, now: datetime, reset: bool = False) -> list[tuple[str, str, str]]:
+    """Demo accounts with fresh random passwords; returns (username, role, password) of new ones.
+    With `reset`, every demo account gets a new password (and is active again), so a newcomer who
+    lost the first ones can sign in."""
     created = []
     for username, role, name, agency in DEMO_USERS:
-        if session.scalar(select(User.id).where(User.username == username)) is not None:
+        existing = session.scalar(select(User).where(User.username == username))
+        if existing is not None:
+            if reset:
+                password = generate_password()
+                set_password(session, user_id=existing.id, password=password)
+                existing.active = True
+                created.append((username, existing.role, password))
             continue
         password = generate_password()
         create_user(session, username=username, password=password, role=role, display_name=name, now=now, agency_code=agency)

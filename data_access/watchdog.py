@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from data_access.actions import ActionOutcome, ActionRefused, ActionRequest, Actor, perform
+from data_access.closed_days import work_calendar
 from data_access.models import Category, Complaint
 from domain.escalation import ItemClock, SlaTargets, evaluate
 from domain.lifecycle import OPEN_COMPLAINT_STATUSES
@@ -38,12 +39,14 @@ def category_targets(session: Session) -> dict[str, SlaTargets]:
     }
 
 
-def sla_sweep(Session: sessionmaker[Session], *, now: datetime) -> SweepResult:
-    """One round over the open complaints. Each escalation is its own short transaction."""
+def sla_sweep(Session: sessionmaker[Session], *, now: datetime, cuti_bersama_working: bool = False) -> SweepResult:
+    """One round over the open complaints. Each escalation is its own short transaction.
+    Follow-up deadlines are counted on the civil-service calendar with the closed days of /admin."""
     result = SweepResult()
     c = Complaint
     with Session() as s:
         targets = category_targets(s)
+        calendar = work_calendar(s, cuti_bersama_working=cuti_bersama_working)
         rows = s.execute(
             select(
                 c.id, c.category_code, c.status, c.reported_at, c.first_response_due_at, c.resolution_due_at,
@@ -57,7 +60,7 @@ def sla_sweep(Session: sessionmaker[Session], *, now: datetime) -> SweepResult:
         clock = ItemClock(
             r.status, r.reported_at, r.first_response_due_at, r.resolution_due_at, r.forwarded_at, r.escalation_level
         )
-        verdict = evaluate(clock, targets.get(r.category_code, default), now)
+        verdict = evaluate(clock, targets.get(r.category_code, default), now, calendar)
         if verdict.due_state and verdict.due_state != r.due_state:
             new_states[verdict.due_state].append(r.id)
         if verdict.escalates(r.escalation_level):

@@ -111,8 +111,10 @@ def history(
     areas: list[AreaInfo],
     seed: int = 1,
     first_id: int = 1,
+    event_prefix: str = "bench",
 ) -> Iterator[tuple[tuple, list[tuple]]]:
-    """(complaint row, its status-change rows) for `count` complaints reported between start and end."""
+    """(complaint row, its status-change rows) for `count` complaints reported between start and end.
+    Event ids are `{event_prefix}-{id}` (the demo's history, simulator/history.py, uses its own)."""
     rng = random.Random(seed)
     agencies = sorted({c.agency for c in categories})
     slowness = {a: 0.6 + 2.4 * i / max(1, len(agencies) - 1) for i, a in enumerate(rng.sample(agencies, len(agencies)))}
@@ -152,7 +154,7 @@ def history(
         assigned = cat.agency if "diteruskan" in at else None
         row = (
             cid,
-            f"bench-{cid}",
+            f"{event_prefix}-{cid}",
             f"{cid}-0",
             SOURCES[cid % len(SOURCES)],
             reported,
@@ -192,12 +194,20 @@ def history(
 
 
 def emergencies(
-    *, count: int, start: datetime, end: datetime, now: datetime, areas: list[AreaInfo], seed: int = 2
+    *,
+    count: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    areas: list[AreaInfo],
+    seed: int = 2,
+    first_id: int = 1,
+    event_prefix: str = "bench-e",
 ) -> Iterator[tuple]:
     rng = random.Random(seed)
     span = (end - start).total_seconds()
     for n in range(count):
-        eid = n + 1
+        eid = first_id + n
         area = rng.choice(areas)
         pressed = start + timedelta(seconds=rng.random() * span)
         ack = pressed + timedelta(seconds=rng.uniform(5, 240))
@@ -210,7 +220,7 @@ def emergencies(
         status = "palsu" if false_alarm else ("selesai" if done else "di_lokasi")
         yield (
             eid,
-            f"bench-e-{eid}",
+            f"{event_prefix}-{eid}",
             f"{eid}-0",
             pressed,
             pressed + timedelta(seconds=1),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.lifecycle import OPEN_COMPLAINT_STATUSES
-from domain.sla import DUE_SOON, deadline_state, working_days_deadline
+from domain.sla import CIVIL_SERVICE, DUE_SOON, WorkCalendar, deadline_state, working_days_deadline
 
 NONE, AGENCY_HEAD, SUPERVISOR, MAYOR_OFFICE = 0, 1, 2, 3
 MAX_LEVEL = MAYOR_OFFICE
@@ -56,19 +56,20 @@ def forward_due(item: ItemClock, targets: SlaTargets) -> datetime:
     return item.reported_at + timedelta(minutes=targets.forward_minutes)
 
 
-def followup_due(item: ItemClock, targets: SlaTargets) -> datetime:
-    """The agency's follow-up, counted in working days (WIB, holidays skipped) from the forwarding."""
-    return working_days_deadline(item.forwarded_at or item.reported_at, targets.followup_working_days)
+def followup_due(item: ItemClock, targets: SlaTargets, calendar: WorkCalendar = CIVIL_SERVICE) -> datetime:
+    """The agency's follow-up, counted in working days (WIB, holidays, cuti bersama and closed days
+    skipped) from the forwarding."""
+    return working_days_deadline(item.forwarded_at or item.reported_at, targets.followup_working_days, calendar=calendar)
 
 
-def stage_deadline(item: ItemClock, targets: SlaTargets) -> tuple[datetime, datetime]:
+def stage_deadline(item: ItemClock, targets: SlaTargets, calendar: WorkCalendar = CIVIL_SERVICE) -> tuple[datetime, datetime]:
     """(start, due) of the deadline that matters now: the current stage's, or resolution if sooner."""
     if item.status == "baru":
         start, due = item.reported_at, item.first_response_due_at
     elif item.status == "dibaca":
         start, due = item.reported_at, forward_due(item, targets)
     elif item.status == "diteruskan":
-        start, due = item.forwarded_at or item.reported_at, followup_due(item, targets)
+        start, due = item.forwarded_at or item.reported_at, followup_due(item, targets, calendar)
     else:
         start, due = item.reported_at, item.resolution_due_at
     if item.resolution_due_at < due:
@@ -85,17 +86,17 @@ def twice_overdue(item: ItemClock, now: datetime) -> bool:
     return now - item.reported_at >= 2 * (item.resolution_due_at - item.reported_at)
 
 
-def evaluate(item: ItemClock, targets: SlaTargets, now: datetime) -> Verdict:
+def evaluate(item: ItemClock, targets: SlaTargets, now: datetime, calendar: WorkCalendar = CIVIL_SERVICE) -> Verdict:
     """The due state and the escalation level the policy asks for at `now` (docs/decisions.md)."""
     current = item.escalation_level
     if item.status not in OPEN_COMPLAINT_STATUSES:
         return Verdict(None, None, current, None)
-    start, due = stage_deadline(item, targets)
+    start, due = stage_deadline(item, targets, calendar)
     state = deadline_state(due, now, soon_window(start, due))
     wanted: list[tuple[int, str]] = []
     if now > item.resolution_due_at:
         wanted.append((AGENCY_HEAD, "lewat batas penyelesaian"))
-    if item.status == "diteruskan" and now > followup_due(item, targets):
+    if item.status == "diteruskan" and now > followup_due(item, targets, calendar):
         wanted.append((AGENCY_HEAD, f"OPD belum menindaklanjuti dalam {targets.followup_working_days} hari kerja"))
     if item.status == "baru" and now > item.first_response_due_at:
         wanted.append((SUPERVISOR, f"belum dibaca lewat {targets.first_response_minutes} menit"))

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from domain.contract import BusFixEvent, ComplaintEvent, EmergencyEvent
 from domain.routing import post_kinds_for
-from domain.sla import working_days_deadline
+from domain.sla import CIVIL_SERVICE, WorkCalendar, working_days_deadline
 from geo import AreaIndex, Location, Post, nearest_post
 
 
@@ -22,6 +22,7 @@ class EnrichContext:
     posts: tuple[Post, ...]
     policies: Mapping[str, object]  # category code -> data_access.reference.CategoryPolicy
     kelurahan_centers: Mapping[str, tuple[float, float]]
+    calendar: WorkCalendar = CIVIL_SERVICE  # cuti bersama and the closed days of /admin (data_access/closed_days.py)
 
 
 @dataclass
@@ -81,7 +82,7 @@ def complaint_row(e: ComplaintEvent, entry_id: str, ctx: EnrichContext, now: dat
         "agency_code": None,
         "escalation_level": 0,
         "first_response_due_at": e.reported_at + timedelta(minutes=policy.first_response_minutes),
-        "resolution_due_at": working_days_deadline(e.reported_at, policy.resolution_working_days),
+        "resolution_due_at": working_days_deadline(e.reported_at, policy.resolution_working_days, calendar=ctx.calendar),
         "updated_at": now,
         "version": 1,
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.contract import ContractContext, Rejection, decode_fields, validate_entry
+from domain.sla import CIVIL_SERVICE, WorkCalendar
 from ingest.enrich import EnrichContext, Rows, build_rows
 
 log = logging.getLogger("bcc.ingest")
@@ -74,3 +75,4 @@ class ChildContext:
     posts: tuple
     policies: Mapping[str, object]
     kelurahan_centers: Mapping[str, tuple[float, float]]
+    calendar: WorkCalendar = CIVIL_SERVICE

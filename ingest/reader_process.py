@@ -283,7 +283,11 @@ class _ChildLoop:
 
         self.contract = ctx.contract
         self.enrich = EnrichContext(
-            areas=self.areas, posts=ctx.posts, policies=ctx.policies, kelurahan_centers=ctx.kelurahan_centers
+            areas=self.areas,
+            posts=ctx.posts,
+            policies=ctx.policies,
+            kelurahan_centers=ctx.kelurahan_centers,
+            calendar=ctx.calendar,
         )
 
     def _take_ahead(self, now: datetime):

@@ -32,8 +32,10 @@ class SlaWatchdog:
         clock: Callable[[], datetime],
         every_s: float,
         stop: threading.Event,
+        cuti_bersama_working: bool = False,
     ):
         self.Session, self.client, self.keys, self.clock = Session, client, keys, clock
+        self.cuti_bersama_working = cuti_bersama_working
         self.every_s, self.stop = every_s, stop
         self.thread: threading.Thread | None = None
 
@@ -41,7 +43,7 @@ class SlaWatchdog:
         """One round at `now` (default: the clock): due states, escalations, announcements."""
         started = time.monotonic()
         at = now or self.clock()
-        result = sla_sweep(self.Session, now=at)
+        result = sla_sweep(self.Session, now=at, cuti_bersama_working=self.cuti_bersama_working)
         try:
             self.client.hincrby(self.keys.stats, "watchdog:rounds", 1)  # bcc_watchdog_rounds_total (/metrics)
         except redis.RedisError:

@@ -25,6 +25,7 @@ import redis
 from sqlalchemy import exc as sa_exc
 
 from data_access.announcements import deliver_pending
+from data_access.closed_days import work_calendar
 from data_access.db import make_engine, make_session_factory
 from data_access.ingest_store import store_rows
 from data_access.live_changes import ChangePublisher
@@ -117,6 +118,7 @@ class IngestWorker:
             clock=self.clock,
             every_s=settings.watchdog_every_s,
             stop=threading.Event(),  # set when run() returns, also after max_idle_polls
+            cuti_bersama_working=settings.cuti_bersama_working,
         )
         # Acknowledging and announcing a batch overlaps the next batch's write (one batch in flight).
         self._acker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-ack")
@@ -150,6 +152,7 @@ class IngestWorker:
                 posts=tuple(active_posts(s)),
                 policies=category_policies(s),
                 kelurahan_centers=kelurahan_centers(s),
+                calendar=work_calendar(s, cuti_bersama_working=self.settings.cuti_bersama_working),
             )
         self._context_version += 1
         self._child_context = ChildContext(
@@ -158,6 +161,7 @@ class IngestWorker:
             posts=self.enrich.posts,
             policies=self.enrich.policies,
             kelurahan_centers=self.enrich.kelurahan_centers,
+            calendar=self.enrich.calendar,
         )
         self._context_loaded_at = time.monotonic()
 

@@ -4,6 +4,12 @@ Complaints follow the e-Sambat mix (~60 % infrastruktur, 30 % pelayanan, 10 % la
 points inside the real kelurahan polygons, busier by day (WIB); panic presses are occasional and a
 few repeat pranksters press often; buses drive the sample routes with a fix every 5 s.
 With `chaos`, a share of entries break the contract and some GPS fixes arrive late or twice.
+
+Event ids carry the run (its start time in UTC) besides the seed: the same seed gives the same
+content, and a restarted feed still sends ids the database has not seen — otherwise every entry
+after a restart would be discarded as a duplicate until the counter passed the old run's.
+A newcomer sees every kind of event within two minutes at any hour: activity never drops below
+`NIGHT_FLOOR`, and a complaint or a panic press is sent when none came for `MAX_QUIET_S`.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import csv
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from domain.sla import WIB
@@ -51,6 +57,8 @@ HOURLY = [
     0.2,
 ]
 BUS_FIX_EVERY_S = 5.0
+NIGHT_FLOOR = 0.15  # the quietest hour still has this share of the peak's traffic
+MAX_QUIET_S = {"complaints": 45.0, "emergencies": 90.0}  # at most this long without one (any hour)
 
 TITLES = {
     "jalan-rusak": ["Jalan berlubang besar", "Aspal rusak membahayakan pengendara", "Jalan amblas setelah hujan"],
@@ -157,14 +165,18 @@ class DemoFeed:
     chaos: bool = False
     routes: list[dict] = field(default_factory=list)  # GeoJSON-like: route_id, geometry
     now: datetime | None = None
+    run_id: str | None = None  # part of every event id; default: the start time (UTC, to the second)
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
+        if not self.run_id:
+            self.run_id = run_id_for(self.now or datetime.now(UTC))
         self.areas = load_city_areas().kelurahan
         self.categories = _load_categories()
         self.prank_niks = [self._nik() for _ in range(3)]
         self.counter = 0
         start = self.now or datetime.now(WIB)
+        self.last_sent = dict.fromkeys(MAX_QUIET_S, start)
         self.buses: list[Bus] = []
         for route in self.routes:
             coords = route["geometry"]["coordinates"]
@@ -195,7 +207,7 @@ class DemoFeed:
 
     def _event_id(self, kind: str) -> str:
         self.counter += 1
-        return f"demo-{self.seed}-{kind}-{self.counter}"
+        return f"demo-{self.seed}-{self.run_id}-{kind}-{self.counter}"
 
     # --- entries ------------------------------------------------------------------------------
 
@@ -288,7 +300,7 @@ class DemoFeed:
     # --- time -----------------------------------------------------------------------------------
 
     def activity(self, now: datetime) -> float:
-        return HOURLY[now.astimezone(WIB).hour]
+        return max(NIGHT_FLOOR, HOURLY[now.astimezone(WIB).hour])
 
     def due(self, now: datetime, dt_s: float) -> list[tuple[str, dict]]:
         """Everything to append for the interval of `dt_s` seconds ending at `now`."""
@@ -299,6 +311,12 @@ class DemoFeed:
             out.append(("complaints", self.complaint(now)))
         for _ in range(_poisson(r, lam / 25.0)):
             out.append(("emergencies", self.emergency(now)))
+        for stream, make in (("complaints", self.complaint), ("emergencies", self.emergency)):
+            if any(s == stream for s, _ in out):
+                self.last_sent[stream] = now
+            elif (now - self.last_sent[stream]).total_seconds() >= MAX_QUIET_S[stream]:
+                out.append((stream, make(now)))  # quiet too long for a demo: one now
+                self.last_sent[stream] = now
         for bus in self.buses:
             bus.distance_m += bus.speed_kmh / 3.6 * dt_s
             while bus.next_fix_at <= now:
@@ -318,6 +336,11 @@ class DemoFeed:
             if r.random() < 0.01 * dt_s:
                 out.append(("bus_gps", {"vehicle_id": "TB-??", "recorded_at": "kemarin", "lat": "999", "lon": "x"}))
         return out
+
+
+def run_id_for(started: datetime) -> str:
+    """A run's part of the event ids: its start in UTC, e.g. `20261203T144502`."""
+    return started.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
 
 
 def _poisson(rng: random.Random, lam: float) -> int:

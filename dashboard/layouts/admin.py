@@ -13,6 +13,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.auth import current_role
 from dashboard.i18n import t
+from dashboard.layouts.admin_closed_days import closed_days_tab
 from dashboard.services import services
 from data_access.admin import ROLES, list_agencies
 from domain import admin_rules as rules
@@ -256,6 +257,7 @@ def layout(lang: str = "id", **_query):
                     _agencies_tab(lang),
                     _categories_tab(lang, agency_options),
                     _posts_tab(lang, agency_options),
+                    closed_days_tab(lang, _grid, _field, services().settings.cuti_bersama_working),
                     _audit_tab(lang),
                     _sign_ins_tab(lang),
                 ],

@@ -10,7 +10,7 @@ from shapely.geometry import LineString, Point
 
 from domain.contract import BusFixEvent, ComplaintEvent, EmergencyEvent, Rejection, validate_entry
 from domain.sla import WIB
-from simulator.feed import GROUP_MIX, HOURLY, DemoFeed
+from simulator.feed import GROUP_MIX, HOURLY, DemoFeed, run_id_for
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=WIB)  # a Monday at the busiest hour
 MODEL = {"complaints": ComplaintEvent, "emergencies": EmergencyEvent, "bus_gps": BusFixEvent}
@@ -221,3 +221,59 @@ def test_corrupt_does_not_modify_its_input():
     copy = dict(original)
     feed.corrupt("complaints", original)
     assert original == copy
+
+
+# --- restarts and quiet hours -----------------------------------------------------------------------
+
+
+def _ids(out) -> set[str]:
+    return {f["event_id"] for s, f in out if s != "bus_gps"}
+
+
+def _without_ids(out) -> list:
+    return [(s, {k: v for k, v in f.items() if k not in ("event_id", "photo_url")}) for s, f in out]
+
+
+def test_a_restart_with_the_same_seed_sends_new_event_ids_and_the_same_content(sample_routes):
+    later = START + timedelta(minutes=18)  # the feed restarted 18 minutes later, `--seed 1` again
+    assert DemoFeed(seed=1, now=later).run_id != DemoFeed(seed=1, now=START).run_id
+    first = run(DemoFeed(seed=1, complaints_per_min=30, routes=sample_routes, now=START), 3)
+    again = DemoFeed(seed=1, complaints_per_min=30, routes=sample_routes, now=START, run_id=run_id_for(later))
+    second = run(again, 3)
+    assert len(_ids(first)) > 50
+    assert _ids(first).isdisjoint(_ids(second))  # nothing discarded as a duplicate
+    assert _without_ids(second) == _without_ids(first)  # the seed still decides the content
+
+
+def test_event_ids_name_the_run_and_follow_the_contract(contract_ctx):
+    feed = DemoFeed(seed=1, now=datetime(2026, 12, 3, 21, 45, 2, tzinfo=WIB))
+    assert feed.run_id == "20261203T144502"  # the start in UTC
+    complaint, press = feed.complaint(START), feed.emergency(START)
+    assert complaint["event_id"] == "demo-1-20261203T144502-c-1"
+    assert press["event_id"] == "demo-1-20261203T144502-e-2"
+    assert isinstance(validate_entry("complaints", complaint, contract_ctx), ComplaintEvent)
+    assert DemoFeed(seed=1, run_id="ulang-2", now=START).complaint(START)["event_id"] == "demo-1-ulang-2-c-1"
+
+
+@pytest.mark.parametrize("hour", [1, 2, 3, 4])
+def test_every_kind_of_event_within_two_minutes_at_night(sample_routes, hour):
+    night = START.replace(hour=hour)
+    for seed in range(5):
+        feed = DemoFeed(seed=seed, complaints_per_min=30, routes=sample_routes, now=night)
+        out = run(feed, 2, start=night)
+        kinds = Counter(s for s, _ in out)
+        assert kinds["complaints"] >= 2 and kinds["emergencies"] >= 1 and kinds["bus_gps"] > 0, (seed, kinds)
+
+
+def test_a_quiet_feed_is_never_silent_for_long(sample_routes):
+    night = START.replace(hour=2)
+    feed = DemoFeed(seed=3, complaints_per_min=1, now=night)  # a very slow feed: the floor still holds
+    now, last = night, {"complaints": night, "emergencies": night}
+    longest = dict.fromkeys(last, 0.0)
+    for _ in range(int(30 * 60 / 0.5)):
+        now += timedelta(seconds=0.5)
+        for stream, _f in feed.due(now, 0.5):
+            if stream in last:
+                longest[stream] = max(longest[stream], (now - last[stream]).total_seconds())
+                last[stream] = now
+    assert longest["complaints"] <= 45.5 and longest["emergencies"] <= 90.5
