@@ -21,6 +21,7 @@ from flask import Flask, Response, request, stream_with_context
 from dashboard.auth import current_role, now_utc
 from dashboard.services import services
 from data_access.reports import ITEM_COLUMNS, ReportFilter, build_report, export_items, league_table, names
+from domain.numbering import item_number
 from domain.report_kpi import LeagueRow
 from domain.report_period import Period, PeriodError, parse_day
 from domain.roles import may_view
@@ -178,7 +179,8 @@ def register_report_exports(server: Flask) -> None:
 
         def generate():
             with factory() as s:
-                yield from csv_text(ITEM_COLUMNS, export_items(s, flt=flt, now=now))
+                rows = ((item_number("complaint", row[0]), *row) for row in export_items(s, flt=flt, now=now))
+                yield from csv_text(("nomor", *ITEM_COLUMNS), rows)  # nomor: P-123, as the console says it
 
         return _download(stream_with_context(generate()), "text/csv", _filename("pengaduan", flt, "csv"))
 

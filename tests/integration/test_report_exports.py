@@ -62,6 +62,7 @@ def test_agency_and_item_csv_for_the_mayor(report_app):
     header = set(items[0])
     assert not any(word in col for col in header for word in ("nik", "reporter", "name", "phone", "title", "description"))
     assert items[0]["reported_at_wib"].endswith("+07:00")
+    assert all(r["nomor"] == f"P-{r['id']}" for r in items)  # the number the console says aloud
     dlh = read_csv(report_app.get(f"/laporan/export/items.csv?{period_args()}&agency=DLH&group=infrastruktur"))
     assert dlh and {r["agency"] for r in dlh} == {"DLH"}
     assert len(dlh) == next(int(a["received"]) for a in agencies if a["agency_code"] == "DLH")
