@@ -186,3 +186,11 @@ ADM_CLOSED_DAY = "adm-closed-day"
 ADM_CLOSED_REASON = "adm-closed-reason"
 ADM_CLOSED_ADD = "adm-closed-add"
 ADM_CLOSED_REMOVE = "adm-closed-remove"
+
+# the stale-link banner of the console and the agency view (dashboard/live_link.py)
+OP_LINK = "op-link"
+OP_LINK_TICK = "op-link-tick"
+OP_LINK_CFG = "op-link-cfg"
+AG_LINK = "ag-link"
+AG_LINK_TICK = "ag-link-tick"
+AG_LINK_CFG = "ag-link-cfg"

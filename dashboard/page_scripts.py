@@ -15,7 +15,7 @@ from flask import has_request_context, request
 
 # page path → component libraries (as in /_dash-component-suites/<name>/) and assets it does without
 NOT_NEEDED_LIBRARIES = {"/wall": ("dash_ag_grid",)}
-NOT_NEEDED_ASSETS = {"/wall": ("operator.js",)}  # the grid's cell formatters
+NOT_NEEDED_ASSETS = {"/wall": ("operator.js", "live-link.js")}  # the grid's cell formatters; the wall has its own link check
 
 
 def _drop(scripts: str, pattern: str) -> str:

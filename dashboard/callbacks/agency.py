@@ -12,11 +12,12 @@ from dashboard import ids
 from dashboard.auth import current_actor, current_role, now_utc
 from dashboard.callbacks import CallbackSet
 from dashboard.i18n import t, wib
+from dashboard.live_link import register_link_check
 from dashboard.place_map import place_map
 from dashboard.services import services
 from data_access.actions import ActionRefused, ActionRequest, Actor, ConcurrentChange, run_action
 from data_access.agency import agency_item, agency_queue
-from domain.live_events import SOCKET_EVENT
+from domain.live_events import HEARTBEAT_EVENT, SOCKET_EVENT
 from domain.roles import may_view
 from domain.sla import deadline_state
 
@@ -151,3 +152,14 @@ def act(_start, _finish, selected, note, done, lang):
     except ActionRefused as exc:
         return html.P(exc.message(lang), className="msg bad"), no_update, no_update
     return html.P(f"#{outcome.item_id}: {outcome.from_status} → {outcome.to_status}", className="msg ok"), done + 1, ""
+
+
+register_link_check(
+    callbacks,
+    socket_id=ids.AG_SOCKET,
+    banner_id=ids.AG_LINK,
+    tick_id=ids.AG_LINK_TICK,
+    cfg_id=ids.AG_LINK_CFG,
+    refresh_id=ids.AG_REFRESH,
+    event=HEARTBEAT_EVENT,
+)

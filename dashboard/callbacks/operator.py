@@ -11,6 +11,7 @@ from dashboard import ids
 from dashboard.auth import current_actor, current_role, now_utc
 from dashboard.callbacks import CallbackSet
 from dashboard.i18n import label, readable_note, t, wib
+from dashboard.live_link import register_link_check
 from dashboard.place_map import place_map
 from dashboard.queue_grid import present_rows
 from dashboard.services import services
@@ -20,7 +21,7 @@ from data_access.duplicates import duplicate_candidates
 from data_access.models import Category, Complaint, Emergency, ResponderPost
 from data_access.queue import QueueFilters, operator_queue, repeat_false_alarms, timeline
 from domain.console import offered
-from domain.live_events import SOCKET_EVENT
+from domain.live_events import HEARTBEAT_EVENT, SOCKET_EVENT
 from domain.numbering import item_number
 from domain.privacy import mask_digits, mask_name
 from domain.roles import may_view
@@ -395,4 +396,15 @@ callbacks.clientside(
     Input(ids.OP_ORDER_BTN, "n_clicks"),
     State(ids.OP_CFG, "data"),
     prevent_initial_call=True,
+)
+
+
+register_link_check(
+    callbacks,
+    socket_id=ids.OP_SOCKET,
+    banner_id=ids.OP_LINK,
+    tick_id=ids.OP_LINK_TICK,
+    cfg_id=ids.OP_LINK_CFG,
+    refresh_id=ids.OP_REFRESH,
+    event=HEARTBEAT_EVENT,
 )

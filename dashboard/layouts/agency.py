@@ -14,8 +14,9 @@ from flask_login import current_user
 from dashboard import ids
 from dashboard.auth import current_role
 from dashboard.i18n import t
+from dashboard.live_link import link_parts
 from dashboard.queue_grid import queue_grid
-from domain.live_events import SOCKET_EVENT, SOCKET_NAMESPACE
+from domain.live_events import HEARTBEAT_EVENT, SOCKET_EVENT, SOCKET_NAMESPACE
 from domain.roles import may_view
 
 
@@ -62,8 +63,12 @@ def layout(lang: str = "id", **_query):
         className="operator agency",
         children=[
             DashSocketIO(
-                id=ids.AG_SOCKET, url=SOCKET_NAMESPACE, eventNames=[SOCKET_EVENT], options={"transports": ["websocket"]}
+                id=ids.AG_SOCKET,
+                url=SOCKET_NAMESPACE,
+                eventNames=[SOCKET_EVENT, HEARTBEAT_EVENT],
+                options={"transports": ["websocket"]},
             ),
+            *link_parts(ids.AG_LINK, ids.AG_LINK_TICK, ids.AG_LINK_CFG, lang),
             dcc.Interval(id=ids.AG_REFRESH, interval=30_000),  # countdowns move even when nothing happens
             dcc.Store(id=ids.AG_SELECTED),
             dcc.Store(id=ids.AG_DONE, data=0),

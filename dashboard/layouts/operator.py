@@ -16,10 +16,11 @@ from dash_socketio import DashSocketIO
 from dashboard import ids
 from dashboard.auth import current_role
 from dashboard.i18n import label, t
+from dashboard.live_link import link_parts
 from dashboard.queue_grid import queue_grid
 from dashboard.services import services
 from data_access.queue import agencies, categories, kecamatan_list
-from domain.live_events import SOCKET_EVENT, SOCKET_NAMESPACE
+from domain.live_events import HEARTBEAT_EVENT, SOCKET_EVENT, SOCKET_NAMESPACE
 from domain.roles import may_view
 
 STATUSES = ("baru", "dibaca", "diteruskan", "dikerjakan", "selesai", "ditutup", "ditolak")
@@ -156,8 +157,12 @@ def layout(lang: str = "id", **_query):
         className="operator",
         children=[
             DashSocketIO(
-                id=ids.OP_SOCKET, url=SOCKET_NAMESPACE, eventNames=[SOCKET_EVENT], options={"transports": ["websocket"]}
+                id=ids.OP_SOCKET,
+                url=SOCKET_NAMESPACE,
+                eventNames=[SOCKET_EVENT, HEARTBEAT_EVENT],
+                options={"transports": ["websocket"]},
             ),
+            *link_parts(ids.OP_LINK, ids.OP_LINK_TICK, ids.OP_LINK_CFG, lang),
             dcc.Interval(id=ids.OP_REFRESH, interval=30_000),
             dcc.Store(id=ids.OP_SELECTED),
             dcc.Store(id=ids.OP_DONE, data=0),
